@@ -1,0 +1,15 @@
+// Astro configuration: static output, MDX articles, workers bundled as ES modules.
+import { defineConfig } from 'astro/config';
+import mdx from '@astrojs/mdx';
+
+export default defineConfig({
+  site: 'http://localhost:4321',
+  output: 'static',
+  integrations: [mdx()],
+  vite: {
+    worker: { format: 'es' },
+    // tfjs is only ever imported inside the compute worker; keep it out of dependency pre-bundling.
+    optimizeDeps: { exclude: ['@tensorflow/tfjs-backend-wasm'] },
+    build: { chunkSizeWarningLimit: 4096 },
+  },
+});

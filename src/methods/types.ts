@@ -1,0 +1,63 @@
+/**
+ * Shared method types (Captum's "same shape as input" contract): an attribution method maps
+ * (model, input, target, options) to plain data the size of the input. Methods never colour
+ * anything; `display` tells src/render how to reduce and colour the raw map.
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+import type { z } from 'zod';
+import type { Executor } from '../model/types';
+
+export type MethodKind = 'gradient' | 'perturbation' | 'layer' | 'activation' | 'synthesis';
+
+/** A raw attribution map: plain, transferable data. */
+export interface Attribution {
+  /** Row-major [height, width, channels] values. */
+  values: Float32Array;
+  width: number;
+  height: number;
+  channels: number;
+  method: string;
+  layer?: string;
+  /** Class index whose logit was explained. */
+  target: number;
+  stats: AttributionStats;
+}
+
+export interface AttributionStats {
+  min: number;
+  max: number;
+  /** Pre-softmax score of the target class for the input. */
+  targetLogit: number;
+  /** Softmax probability of the target class. */
+  targetProbability: number;
+  /** Milliseconds spent in the method (diagnostic; never asserted in tests). */
+  elapsedMs: number;
+}
+
+/** How a figure turns a raw map into a 2-D heatmap. */
+export interface DisplaySpec {
+  /** 'max-abs': max over channels of |v| (Simonyan 2014); 'sum': signed sum over channels. */
+  reduce: 'max-abs' | 'sum';
+  /** Signed maps get a diverging colormap centred on 0. */
+  signed: boolean;
+}
+
+export interface RunContext {
+  /** Seeded randomness for stochastic methods: same seed, same output. */
+  seed: number;
+  /** Set when a newer request superseded this one; long methods check it between batches. */
+  signal?: { aborted: boolean };
+}
+
+export interface MethodDef<O extends Record<string, unknown> = Record<string, unknown>> {
+  /** Stable id used in MDX, the CLI and the worker: the file name. */
+  id: string;
+  label: string;
+  kind: MethodKind;
+  needsLayer: boolean;
+  paper: { title: string; authors: string; year: number; url: string };
+  /** One schema read by UI controls, worker validation and tests. Parsing fills in defaults. */
+  options: z.ZodType<O, z.ZodTypeDef, unknown>;
+  display: DisplaySpec;
+  run(model: Executor, input: tf.Tensor4D, target: number, options: O, ctx: RunContext): Promise<Attribution>;
+}

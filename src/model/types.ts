@@ -1,0 +1,74 @@
+/**
+ * Shared model types. A Glimpse model is a tfjs LayersModel (model.json + weight shards) executed as
+ * plain tfjs ops with constant weights by `Executor` (see executor.ts), never through tf.layers at run
+ * time: gradients through tf.layers cost seconds on cpu and fail on wasm (DEVELOPERS.md).
+ */
+import type * as tf from '@tensorflow/tfjs-core';
+
+/** Coarse kind of a layer, used by figures to offer layer choices (e.g. Grad-CAM wants `conv`). */
+export type LayerKind =
+  | 'input' | 'conv' | 'dense' | 'pool' | 'norm' | 'activation' | 'merge' | 'reshape' | 'other';
+
+/** One row of a model's layer table. Layers are always addressed by this explicit name. */
+export interface LayerInfo {
+  name: string;
+  /** Keras class name as written in model.json, e.g. "Conv2D". */
+  className: string;
+  kind: LayerKind;
+  /** Output shape without the batch dimension, e.g. [28, 28, 32] or [10]. */
+  outputShape: number[];
+  /** Names of the layers feeding this one (more than one for Add/Concatenate). */
+  inputs: string[];
+}
+
+/** How raw image values in [0, 1] become model input: x' = (x * scale - mean) / std per channel. */
+export interface Preprocessing {
+  /** Range the model expects before mean/std: [0, 1] (default), [0, 255] or [-1, 1]. */
+  range: [number, number];
+  mean?: number[];
+  std?: number[];
+}
+
+/** Everything a figure or method needs to know about a loaded model. Serializable. */
+export interface ModelInfo {
+  /** Shipped id ("fashion-cnn") or the URL/path it was loaded from. */
+  id: string;
+  /** Input size without batch: [height, width, channels]. */
+  inputShape: [number, number, number];
+  numClasses: number;
+  /** Class names, length numClasses (defaults to "class 0", "class 1", ...). */
+  labels: string[];
+  preprocessing: Preprocessing;
+  layers: LayerInfo[];
+  /** Name of the layer producing the logits (pre-softmax class scores). */
+  logitsLayer: string;
+}
+
+/** How ReLU passes gradients backwards (Springenberg 2015 / Zeiler-Fergus 2014). */
+export type ReluRule = 'gradient' | 'guided' | 'deconvnet';
+
+export interface ForwardOptions {
+  /** Layer names whose outputs are returned in `taps`. Unknown names throw, listing the known ones. */
+  taps?: string[];
+  /** Backward rule for every ReLU; 'gradient' (the true gradient) by default. */
+  reluRule?: ReluRule;
+}
+
+export interface ForwardResult {
+  /** Pre-softmax class scores [batch, numClasses]. */
+  logits: tf.Tensor2D;
+  /** Outputs of the requested taps, by layer name. */
+  taps: Record<string, tf.Tensor>;
+}
+
+/**
+ * A model as a differentiable function of plain ops. `forward` may be called inside tf.grad /
+ * tf.tidy; weights are constant tensors owned by the executor until `dispose()`.
+ */
+export interface Executor {
+  info: ModelInfo;
+  forward(x: tf.Tensor4D, options?: ForwardOptions): ForwardResult;
+  /** Softmax probabilities [batch, numClasses]. */
+  predict(x: tf.Tensor4D): tf.Tensor2D;
+  dispose(): void;
+}
