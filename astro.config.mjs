@@ -1,10 +1,14 @@
 // Astro configuration: static output, MDX articles, workers bundled as ES modules.
 import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
+import remarkMath from 'remark-math';
+import rehypeKatex from 'rehype-katex';
 
 export default defineConfig({
   site: 'http://localhost:4321',
   output: 'static',
+  // $inline$ and $$display$$ math, rendered to HTML by KaTeX at build time (no client-side JS).
+  markdown: { remarkPlugins: [remarkMath], rehypePlugins: [rehypeKatex] },
   integrations: [mdx()],
   vite: {
     worker: { format: 'es' },
