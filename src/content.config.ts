@@ -48,4 +48,16 @@ const articles = defineCollection({
   }),
 });
 
-export const collections = { articles };
+/**
+ * Model cards: public/models/<id>/MODEL_CARD.md, rendered as pages at /models/<id>/ beside the weights.
+ * Plain Markdown with no front matter; the folder name is the model id.
+ */
+const modelCards = defineCollection({
+  loader: glob({
+    pattern: '*/MODEL_CARD.md',
+    base: './public/models',
+    generateId: ({ entry }) => entry.split('/')[0],
+  }),
+});
+
+export const collections = { articles, modelCards };
