@@ -1,0 +1,28 @@
+/**
+ * The single list of methods: pages, the worker, the CLI, the article schema and the tests all
+ * import it. Adding a method = one file named by its id + one line in `METHODS`.
+ */
+import { gradientXInput } from './gradient-x-input';
+import type { MethodDef } from './types';
+import { vanillaGradient } from './vanilla-gradient';
+
+export { resolveTarget, validTargets } from './target';
+export type { TargetSpec } from './target';
+
+const METHODS: readonly MethodDef[] = [vanillaGradient, gradientXInput];
+
+/** Method ids in registry order, e.g. for an article schema enum. */
+export const METHOD_IDS: readonly string[] = METHODS.map((m) => m.id);
+
+export function listMethods(): readonly MethodDef[] {
+  return METHODS;
+}
+
+/** Throws "unknown method 'x'; known: vanilla-gradient, gradient-x-input". */
+export function getMethod(id: string): MethodDef {
+  const method = METHODS.find((m) => m.id === id);
+  if (method === undefined) {
+    throw new Error(`unknown method '${id}'; known: ${METHOD_IDS.join(', ')}`);
+  }
+  return method;
+}

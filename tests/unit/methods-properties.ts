@@ -1,0 +1,34 @@
+/** The property checks every registered method must pass on any model (shared by the test files). */
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+import type { MethodDef } from '../../src/methods/types';
+import type { Executor } from '../../src/model/types';
+
+export async function checkMethodProperties(method: MethodDef, model: Executor, x: ArrayLike<number>): Promise<void> {
+  const [h, w, c] = model.info.inputShape;
+  const defaults = method.options.parse({});
+  // Options round-trip: parsing the defaults gives the defaults back.
+  expect(method.options.parse(defaults)).toEqual(defaults);
+
+  const input = tf.tensor4d(Array.from(x), [1, h, w, c]);
+  const before = tf.memory().numTensors;
+  const target = model.info.numClasses - 1;
+  const a = await method.run(model, input, target, defaults, { seed: 42 });
+  expect(tf.memory().numTensors).toBe(before);
+
+  expect([a.height, a.width, a.channels]).toEqual([h, w, c]);
+  expect(a.values).toBeInstanceOf(Float32Array);
+  expect(a.values.length).toBe(h * w * c);
+  expect(a.values.every(Number.isFinite)).toBe(true);
+  expect(a.method).toBe(method.id);
+  expect(a.target).toBe(target);
+  expect(Number.isFinite(a.stats.targetLogit)).toBe(true);
+  expect(a.stats.targetProbability).toBeGreaterThanOrEqual(0);
+  expect(a.stats.targetProbability).toBeLessThanOrEqual(1);
+  expect(a.stats.min).toBe(Math.min(...a.values));
+  expect(a.stats.max).toBe(Math.max(...a.values));
+
+  const again = await method.run(model, input, target, defaults, { seed: 42 });
+  expect(Array.from(again.values)).toEqual(Array.from(a.values));
+  input.dispose();
+}
