@@ -1,0 +1,48 @@
+/**
+ * The compute worker: a thin Comlink adapter around engine.ts. tfjs is not imported here; the
+ * engine (and with it tfjs and the backends) loads on the first call, so a worker that cannot load
+ * tfjs still answers with a readable error. Errors cross as plain {name, message, model?, layer?}.
+ */
+import * as Comlink from 'comlink';
+import { toPlainError, type ComputeApi } from './protocol';
+
+type Engine = typeof import('./engine');
+let engine: Promise<Engine> | undefined;
+const load = (): Promise<Engine> => (engine ??= import('./engine'));
+
+async function guard<T>(fn: (e: Engine) => Promise<T>): Promise<T> {
+  try {
+    return await fn(await load());
+  } catch (error) {
+    // Comlink would keep only name/message/stack of an Error; a plain object keeps model and layer.
+    throw toPlainError(error);
+  }
+}
+
+let crashNext = false;
+
+const api: ComputeApi = {
+  init: (preferred) => guard((e) => e.init(preferred)),
+  describe: (ref) => guard((e) => e.describe(ref)),
+  run: (id, request) => {
+    if (crashNext) {
+      crashNext = false;
+      // An uncaught error reaches the page as the Worker's `error` event, like a real crash; the
+      // request itself never answers.
+      setTimeout(() => {
+        throw new Error('deliberate crash (test hook crashOnNextRun)');
+      });
+      return new Promise(() => undefined);
+    }
+    return guard((e) => e.run(id, request));
+  },
+  cancel: (id) => {
+    void engine?.then((e) => e.cancel(id));
+  },
+  bench: (ref, method, runs) => guard((e) => e.bench(ref, method, runs)),
+  crashOnNextRun: () => {
+    crashNext = true;
+  },
+};
+
+Comlink.expose(api);

@@ -1,0 +1,162 @@
+/**
+ * What the compute worker does, loaded only when the worker's first call arrives (this module pulls
+ * in tfjs-core, the model executor and the methods). Plain functions over plain requests; the
+ * Comlink wiring lives in compute.worker.ts.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import * as Comlink from 'comlink';
+import { getMethod, resolveTarget } from '../methods/registry';
+import { ModelError } from '../model/errors';
+import { loadModel } from '../model/load';
+import { pixelsToInput, type PixelChannels } from '../model/preprocess';
+import type { Executor } from '../model/types';
+import { selectBackend } from './backends';
+import { topK } from './top-k';
+import type {
+  BackendName, BackendReport, BenchTimings, ComputeRequest, ComputeResult, ModelRef, ModelSummary,
+} from './protocol';
+
+let report: Promise<BackendReport> | undefined;
+
+/** Picks the backend once per worker; later calls return the same report. */
+export function init(preferred?: BackendName): Promise<BackendReport> {
+  report ??= selectBackend(preferred);
+  return report;
+}
+
+const SHIPPED_ID = /^[a-z0-9][a-z0-9-]*$/;
+const models = new Map<string, Promise<Executor>>();
+
+function modelKey(ref: ModelRef): string {
+  return SHIPPED_ID.test(ref.model) ? `${ref.modelsBase}/${ref.model}` : ref.model;
+}
+
+/** Loads (or reuses) a model; a failed load is forgotten so that Retry fetches again. */
+function getModel(ref: ModelRef): Promise<Executor> {
+  const key = modelKey(ref);
+  let loading = models.get(key);
+  if (loading === undefined) {
+    loading = init().then(() => loadModel(ref.model, { modelsBase: ref.modelsBase }));
+    models.set(key, loading);
+    loading.catch(() => models.delete(key));
+  }
+  return loading;
+}
+
+/** Shipped models name their sample images in glimpse.json ("sample": "/data/.../sample.json"). */
+async function sampleUrl(ref: ModelRef): Promise<string | undefined> {
+  if (!SHIPPED_ID.test(ref.model)) return undefined;
+  const url = `${ref.modelsBase}/${ref.model}/glimpse.json`;
+  const response = await fetch(url).catch(() => undefined);
+  if (!response?.ok) return undefined;
+  const json = (await response.json().catch(() => ({}))) as { sample?: unknown };
+  return typeof json.sample === 'string' ? new URL(json.sample, url).href : undefined;
+}
+
+const summaries = new Map<string, Promise<ModelSummary>>();
+
+export function describe(ref: ModelRef): Promise<ModelSummary> {
+  const key = modelKey(ref);
+  let summary = summaries.get(key);
+  if (summary === undefined) {
+    summary = Promise.all([getModel(ref), sampleUrl(ref)]).then(([model, sample]) => {
+      const { id, inputShape, numClasses, labels, preprocessing } = model.info;
+      return { id, inputShape, numClasses, labels, preprocessing, ...(sample ? { sample } : {}) };
+    });
+    summaries.set(key, summary);
+    summary.catch(() => summaries.delete(key));
+  }
+  return summary;
+}
+
+const signals = new Map<number, { aborted: boolean }>();
+
+export function cancel(id: number): void {
+  const signal = signals.get(id);
+  if (signal) signal.aborted = true;
+}
+
+function toTensor(request: ComputeRequest, model: Executor): tf.Tensor4D {
+  const { data, width, height, channels } = request.image;
+  if (channels !== 1 && channels !== 3 && channels !== 4) {
+    throw new ModelError(model.info.id, `images have 1, 3 or 4 channels; got ${channels}`);
+  }
+  const values = pixelsToInput(data, width, height, channels as PixelChannels, model.info);
+  const [h, w, c] = model.info.inputShape;
+  return tf.tensor4d(values, [1, h, w, c]);
+}
+
+export async function run(id: number, request: ComputeRequest): Promise<ComputeResult> {
+  const startedAt = performance.now();
+  const { backend } = await init();
+  const method = getMethod(request.method);
+  const parsed = method.options.safeParse(request.options ?? {});
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(options)'}: ${i.message}`).join('; ');
+    throw new Error(`method '${method.id}': invalid options: ${issues}`);
+  }
+  const [model, summary] = await Promise.all([getModel(request), describe(request)]);
+  const signal = { aborted: false };
+  signals.set(id, signal);
+  const input = toTensor(request, model);
+  try {
+    const probsT = model.predict(input);
+    const probs = (await probsT.data()) as Float32Array;
+    probsT.dispose();
+    // The argmax of the probabilities is the argmax of the logits: the default target.
+    const target = resolveTarget(model.info, request.target, probs);
+    const attribution = await method.run(model, input, target, parsed.data, { seed: request.seed ?? 0, signal });
+    const result: ComputeResult = {
+      attribution,
+      display: method.display,
+      prediction: topK(probs, model.info.labels, 5),
+      backend,
+      model: summary,
+      elapsedMs: performance.now() - startedAt,
+    };
+    return Comlink.transfer(result, [attribution.values.buffer as ArrayBuffer]);
+  } finally {
+    input.dispose();
+    signals.delete(id);
+  }
+}
+
+function median(values: number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Medians of `runs` timed repetitions after one warm-up each: load, forward, the method. */
+export async function bench(ref: ModelRef, methodId: string, runs: number): Promise<BenchTimings> {
+  const { backend } = await init();
+  const method = getMethod(methodId);
+  const options = method.options.parse({});
+  const time = async (fn: () => Promise<void>): Promise<number[]> => {
+    await fn(); // warm-up: shader compilation, wasm instantiation, first fetch
+    const out: number[] = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      await fn();
+      out.push(performance.now() - t0);
+    }
+    return out;
+  };
+  const load = await time(async () => (await loadModel(ref.model, { modelsBase: ref.modelsBase })).dispose());
+  const model = await getModel(ref);
+  const [h, w, c] = model.info.inputShape;
+  const input = tf.randomUniform([1, h, w, c], 0, 1, 'float32', 7) as tf.Tensor4D;
+  try {
+    const forward = await time(async () => {
+      const p = model.predict(input);
+      await p.data();
+      p.dispose();
+    });
+    const methodTimes = await time(async () => {
+      await method.run(model, input, 0, options, { seed: 0 });
+    });
+    return { backend, runs, loadMs: median(load), forwardMs: median(forward), methodMs: median(methodTimes) };
+  } finally {
+    input.dispose();
+  }
+}

@@ -1,0 +1,96 @@
+// The page-side client: latest-request-wins per figure, crash recovery, deadlines. A fake worker
+// stands in for Comlink: its `run` answers only when the test says so.
+import { describe, expect, it } from 'vitest';
+import { CancelledError, ComputeClient, ComputeError, WorkerCrashedError, type WorkerHandle } from '../../src/workers/client';
+import type { ComputeApi, ComputeRequest, ComputeResult } from '../../src/workers/protocol';
+
+interface Call { id: number; request: ComputeRequest; answer(r: unknown): void; fail(e: unknown): void }
+
+function fakeWorkers() {
+  const workers: { calls: Call[]; cancelled: number[]; terminated: boolean; crash(reason: string): void }[] = [];
+  const factory = (onCrash: (reason: string) => void): WorkerHandle => {
+    const w = { calls: [] as Call[], cancelled: [] as number[], terminated: false, crash: onCrash };
+    workers.push(w);
+    const api: ComputeApi = {
+      init: async () => ({ backend: 'cpu', tried: [{ backend: 'cpu', ok: true }] }),
+      describe: async () => { throw { name: 'ModelError', message: "model 'x': GET /x 404", model: 'x' }; },
+      run: (id, request) => new Promise<ComputeResult>((answer, fail) => { w.calls.push({ id, request, answer: answer as Call['answer'], fail }); }),
+      cancel: (id) => { w.cancelled.push(id); },
+      bench: async () => { throw new Error('not used'); },
+      crashOnNextRun: () => undefined,
+    };
+    return { api, terminate: () => { w.terminated = true; } };
+  };
+  return { workers, factory };
+}
+
+const request = (tag: number): ComputeRequest => ({
+  model: 'm', modelsBase: 'http://x/models', method: 'vanilla-gradient',
+  image: { data: new Uint8Array([tag]), width: 1, height: 1, channels: 1 },
+});
+const tick = () => new Promise((r) => setTimeout(r, 0));
+
+describe('ComputeClient', () => {
+  it('runs only the latest of several requests made while one is running', async () => {
+    const { workers, factory } = fakeWorkers();
+    const client = new ComputeClient(factory);
+    const first = client.compute('fig', request(1));
+    await tick();
+    expect(workers[0].calls.map((c) => c.request.image.data[0])).toEqual([1]);
+    const second = client.compute('fig', request(2));
+    const third = client.compute('fig', request(3));
+    await expect(second).rejects.toBeInstanceOf(CancelledError); // superseded before it started: never sent
+    expect(workers[0].cancelled).toEqual([workers[0].calls[0].id, workers[0].calls[0].id]);
+    workers[0].calls[0].answer({ tag: 1 });
+    await expect(first).rejects.toBeInstanceOf(CancelledError); // finished, but stale
+    await tick();
+    expect(workers[0].calls.map((c) => c.request.image.data[0])).toEqual([1, 3]);
+    workers[0].calls[1].answer({ tag: 3 });
+    await expect(third).resolves.toEqual({ tag: 3 });
+  });
+
+  it('keeps figures independent', async () => {
+    const { workers, factory } = fakeWorkers();
+    const client = new ComputeClient(factory);
+    const a = client.compute('a', request(1));
+    const b = client.compute('b', request(2));
+    await tick();
+    expect(workers).toHaveLength(1); // one shared worker
+    expect(workers[0].calls).toHaveLength(2);
+    workers[0].calls[1].answer('b');
+    workers[0].calls[0].answer('a');
+    await expect(a).resolves.toBe('a');
+    await expect(b).resolves.toBe('b');
+  });
+
+  it('rejects pending requests on a crash and starts a fresh worker on the next call', async () => {
+    const { workers, factory } = fakeWorkers();
+    const client = new ComputeClient(factory);
+    const pending = client.compute('fig', request(1));
+    await tick();
+    workers[0].crash('boom');
+    await expect(pending).rejects.toBeInstanceOf(WorkerCrashedError);
+    expect(workers[0].terminated).toBe(true);
+    const again = client.compute('fig', request(2));
+    await tick();
+    expect(workers).toHaveLength(2);
+    workers[1].calls[0].answer('ok');
+    await expect(again).resolves.toBe('ok');
+  });
+
+  it('treats a missed deadline as a crash', async () => {
+    const { workers, factory } = fakeWorkers();
+    const client = new ComputeClient(factory, { deadlineMs: 20 });
+    const pending = client.compute('fig', request(1));
+    await expect(pending).rejects.toThrow(/did not answer 'run' within 0.02 s/);
+    expect(workers[0].terminated).toBe(true);
+  });
+
+  it('rebuilds worker errors with their model field', async () => {
+    const { factory } = fakeWorkers();
+    const client = new ComputeClient(factory);
+    const error = await client.describe({ model: 'x', modelsBase: '' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ComputeError);
+    expect(error).toMatchObject({ name: 'ModelError', model: 'x', message: "model 'x': GET /x 404" });
+  });
+});
