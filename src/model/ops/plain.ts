@@ -1,0 +1,168 @@
+/**
+ * Layers without weights: activations, pooling, reshaping, padding, merging and the layers that
+ * are the identity at inference (dropout, noise). All channels_last.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ModelError } from '../errors';
+import { ACTIVATION_NAMES, activationName, isKnownActivation, relu } from './activations';
+import { noDispose, numberField, one, pair, paddingField, type BuildContext, type Step, type StepBuilder } from './step';
+
+const plain = (core: Step['core'], activation = 'linear'): Step => ({ core, activation, dispose: noDispose });
+
+const identity: StepBuilder = () => plain(one);
+
+const activation: StepBuilder = (ctx) => {
+  const name = activationName(ctx.node.config.activation);
+  if (!isKnownActivation(name)) {
+    throw new ModelError(ctx.model, `unknown activation '${name}'; known: ${ACTIVATION_NAMES.join(', ')}`, ctx.node.name);
+  }
+  return plain(one, name);
+};
+
+const softmax: StepBuilder = (ctx) => {
+  const axis = ctx.node.config.axis ?? -1;
+  if (axis !== -1 && !(Array.isArray(axis) && axis.length === 1 && axis[0] === -1)) {
+    throw new ModelError(ctx.model, `Softmax is supported over the last axis (-1) only; found axis ${JSON.stringify(axis)}`, ctx.node.name);
+  }
+  return plain(one, 'softmax');
+};
+
+/** Keras ReLU layer: max_value, negative_slope, threshold. Only the plain (capped) ReLU obeys the rule. */
+const reluLayer: StepBuilder = (ctx) => {
+  const cap = typeof ctx.node.config.max_value === 'number' ? ctx.node.config.max_value : Infinity;
+  const slope = numberField(ctx.node.config, 'negative_slope', 0);
+  const threshold = numberField(ctx.node.config, 'threshold', 0);
+  if (slope === 0 && threshold === 0) return plain((xs, rule) => relu(one(xs), rule, cap));
+  return plain((xs) => {
+    const x = one(xs);
+    const above = tf.mul(x, tf.cast(tf.greaterEqual(x, threshold), 'float32'));
+    const below = tf.mul(tf.mul(tf.sub(x, threshold), slope), tf.cast(tf.less(x, threshold), 'float32'));
+    const y = tf.add(above, below);
+    return cap === Infinity ? y : tf.minimum(y, cap);
+  });
+};
+
+const leakyRelu: StepBuilder = (ctx) => {
+  const alpha = numberField(ctx.node.config, 'alpha', numberField(ctx.node.config, 'negative_slope', 0.3));
+  return plain((xs) => tf.leakyRelu(one(xs), alpha));
+};
+
+const eluLayer: StepBuilder = (ctx) => {
+  const alpha = numberField(ctx.node.config, 'alpha', 1);
+  if (alpha === 1) return plain(one, 'elu');
+  return plain((xs) => {
+    const x = one(xs);
+    return tf.add(tf.relu(x), tf.mul(alpha, tf.sub(tf.exp(tf.minimum(x, 0)), 1)));
+  });
+};
+
+function pool(kind: 'max' | 'avg'): StepBuilder {
+  return (ctx) => {
+    const size = pair(ctx, 'pool_size', [2, 2]);
+    const strides = pair(ctx, 'strides', size);
+    const padding = paddingField(ctx);
+    const op = kind === 'max' ? tf.maxPool : tf.avgPool;
+    return plain((xs) => op(one(xs) as tf.Tensor4D, size, strides, padding));
+  };
+}
+
+function globalPool(kind: 'max' | 'avg'): StepBuilder {
+  return (ctx) => {
+    const keepDims = ctx.node.config.keepdims === true;
+    const op = kind === 'max' ? tf.max : tf.mean;
+    return plain((xs) => op(one(xs), [1, 2], keepDims));
+  };
+}
+
+const flatten: StepBuilder = () => plain((xs) => {
+  const x = one(xs);
+  return tf.reshape(x, [x.shape[0], -1]);
+});
+
+const reshape: StepBuilder = (ctx) => {
+  const target = ctx.node.config.target_shape;
+  if (!Array.isArray(target) || !target.every((d) => typeof d === 'number')) {
+    throw new ModelError(ctx.model, `Reshape needs target_shape as a list of numbers; found ${JSON.stringify(target)}`, ctx.node.name);
+  }
+  return plain((xs) => tf.reshape(one(xs), [one(xs).shape[0], ...(target as number[])]));
+};
+
+/** Keras padding/cropping fields: n, [rows, cols] (symmetric) or [[top, bottom], [left, right]]. */
+function edges(ctx: BuildContext, key: string): [[number, number], [number, number]] {
+  const value = ctx.node.config[key];
+  if (typeof value === 'number') return [[value, value], [value, value]];
+  if (Array.isArray(value) && value.length === 2) {
+    if (value.every((v) => typeof v === 'number')) return [[value[0], value[0]], [value[1], value[1]]];
+    if (value.every((v) => Array.isArray(v) && v.length === 2)) return value as [[number, number], [number, number]];
+  }
+  throw new ModelError(ctx.model, `${key} must be n, [rows, cols] or [[top, bottom], [left, right]]; found ${JSON.stringify(value)}`, ctx.node.name);
+}
+
+const zeroPadding: StepBuilder = (ctx) => {
+  const [rows, cols] = edges(ctx, 'padding');
+  return plain((xs) => tf.pad(one(xs), [[0, 0], rows, cols, [0, 0]]));
+};
+
+const cropping: StepBuilder = (ctx) => {
+  const [[top, bottom], [left, right]] = edges(ctx, 'cropping');
+  return plain((xs) => {
+    const [b, h, w, c] = one(xs).shape;
+    return tf.slice(one(xs), [0, top, left, 0], [b, h - top - bottom, w - left - right, c]);
+  });
+};
+
+const rescaling: StepBuilder = (ctx) => {
+  const scale = numberField(ctx.node.config, 'scale', 1);
+  const offset = numberField(ctx.node.config, 'offset', 0);
+  return plain((xs) => tf.add(tf.mul(one(xs), scale), offset));
+};
+
+function merge(combine: (a: tf.Tensor, b: tf.Tensor) => tf.Tensor, finish?: (y: tf.Tensor, n: number) => tf.Tensor): StepBuilder {
+  return () => plain((xs) => {
+    const total = xs.slice(1).reduce(combine, xs[0]);
+    return finish === undefined ? total : finish(total, xs.length);
+  });
+}
+
+const concatenate: StepBuilder = (ctx) => {
+  const axis = numberField(ctx.node.config, 'axis', -1);
+  return plain((xs) => tf.concat(xs, axis));
+};
+
+export const PLAIN_LAYERS: Record<string, StepBuilder> = {
+  InputLayer: identity,
+  Activation: activation,
+  Softmax: softmax,
+  ReLU: reluLayer,
+  LeakyReLU: leakyRelu,
+  ELU: eluLayer,
+  MaxPooling2D: pool('max'),
+  MaxPool2D: pool('max'),
+  AveragePooling2D: pool('avg'),
+  AvgPool2D: pool('avg'),
+  GlobalAveragePooling2D: globalPool('avg'),
+  GlobalAvgPool2D: globalPool('avg'),
+  GlobalMaxPooling2D: globalPool('max'),
+  GlobalMaxPool2D: globalPool('max'),
+  Flatten: flatten,
+  Reshape: reshape,
+  ZeroPadding2D: zeroPadding,
+  Cropping2D: cropping,
+  Rescaling: rescaling,
+  Dropout: identity,
+  SpatialDropout2D: identity,
+  GaussianNoise: identity,
+  GaussianDropout: identity,
+  AlphaDropout: identity,
+  ActivityRegularization: identity,
+  Add: merge(tf.add),
+  Subtract: merge(tf.sub),
+  Multiply: merge(tf.mul),
+  Maximum: merge(tf.maximum),
+  Minimum: merge(tf.minimum),
+  Average: merge(tf.add, (y, n) => tf.div(y, n)),
+  Concatenate: concatenate,
+};
+
+/** Layers that take two or more inputs; every other layer takes exactly one. */
+export const MERGE_LAYERS = new Set(['Add', 'Subtract', 'Multiply', 'Maximum', 'Minimum', 'Average', 'Concatenate']);
