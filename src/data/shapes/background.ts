@@ -3,7 +3,7 @@
  * Backgrounds are smooth or low-contrast on purpose, so the crisp, saturated objects stay the most
  * salient thing in the picture and the background never reads as an object.
  */
-import { hashInts } from './random';
+import { hash3 } from './random';
 import type { BackgroundSpec } from './types';
 
 /** Writes the background of a size x size RGB image into `out` (row-major, 3 bytes a pixel) as
@@ -66,5 +66,5 @@ function valueNoise(seed: number, x: number, y: number): number {
 }
 
 function lattice(seed: number, ix: number, iy: number): number {
-  return hashInts(seed, ix, iy) / 4294967296;
+  return hash3(seed, ix, iy) / 4294967296;
 }

@@ -25,6 +25,13 @@ export function hashInts(...values: number[]): number {
   return h >>> 0;
 }
 
+/** hashInts for exactly three values, without the rest-array allocation (noise lattices call it a lot). */
+export function hash3(a: number, b: number, c: number): number {
+  let h = fmix32((0x9e3779b9 ^ fmix32(a >>> 0)) + 0x7f4a7c15);
+  h = fmix32((h ^ fmix32(b >>> 0)) + 0x7f4a7c15);
+  return fmix32((h ^ fmix32(c >>> 0)) + 0x7f4a7c15);
+}
+
 /** mulberry32: a 32-bit state generator returning floats in [0, 1). */
 export function mulberry32(seed: number): Rng {
   let a = seed >>> 0;
