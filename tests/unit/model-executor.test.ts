@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { loadModelFromArtifacts } from '../../src/model/load';
 import type { Executor } from '../../src/model/types';
-import { buildFixtures, toLayersModel, type Fixture } from './fixtures/models';
+import { buildFixtures, testImage, toLayersModel, type Fixture } from './fixtures/models';
 
 let fixtures: Fixture[];
 
@@ -16,18 +16,6 @@ beforeAll(async () => {
   await tf.setBackend('cpu');
   fixtures = await buildFixtures();
 });
-
-/** Deterministic pseudo-random image in [0, 1]. */
-export function testImage(shape: number[], seed = 1): tf.Tensor4D {
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = new Float32Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    values[i] = s / 2147483648;
-  }
-  return tf.tensor4d(values, shape as [number, number, number, number]);
-}
 
 function maxRelError(a: tf.Tensor, b: tf.Tensor): number {
   const x = a.dataSync();

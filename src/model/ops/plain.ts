@@ -19,12 +19,17 @@ const activation: StepBuilder = (ctx) => {
   return plain(one, name);
 };
 
+/** tfjs writes axis 1 for rank-2 softmax, Keras -1: any spelling of the last axis. */
 const softmax: StepBuilder = (ctx) => {
-  const axis = ctx.node.config.axis ?? -1;
-  if (axis !== -1 && !(Array.isArray(axis) && axis.length === 1 && axis[0] === -1)) {
-    throw new ModelError(ctx.model, `Softmax is supported over the last axis (-1) only; found axis ${JSON.stringify(axis)}`, ctx.node.name);
-  }
-  return plain(one, 'softmax');
+  const raw = ctx.node.config.axis ?? -1;
+  const axis = Array.isArray(raw) && raw.length === 1 ? raw[0] : raw;
+  return plain((xs) => {
+    const x = one(xs);
+    if (axis !== -1 && axis !== x.rank - 1) {
+      throw new ModelError(ctx.model, `Softmax is supported over the last axis (-1 or ${x.rank - 1}) only; found axis ${JSON.stringify(raw)}`, ctx.node.name);
+    }
+    return x;
+  }, 'softmax');
 };
 
 /** Keras ReLU layer: max_value, negative_slope, threshold. Only the plain (capped) ReLU obeys the rule. */
