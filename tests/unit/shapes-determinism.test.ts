@@ -64,6 +64,15 @@ describe('shapes determinism', () => {
     }
   });
 
+  it('scales to other image sizes: 96 px images have 96 * 96 * 3 bytes and objects in frame', () => {
+    const ds = generateShapes({ seed: 3, count: 20, size: 96 });
+    expect(ds.images.length).toBe(20 * 96 * 96 * 3);
+    expect([ds.height, ds.width]).toEqual([96, 96]);
+    for (const s of ds.samples) {
+      for (const o of s.objects) expect(o.x + o.size <= 95 && o.x - o.size >= 1 && o.size >= 0.18 * 96 * 0.55).toBe(true);
+    }
+  });
+
   it('names the allowed values in its errors', () => {
     expect(() => renderSample(0, { seed: 1, split: 'val' as 'train' })).toThrow(/known: train, test/);
     expect(() => renderSample(0, { seed: 1, bias: { cue: 'watermark' as 'corner-mark', strength: 1 } })).toThrow(
