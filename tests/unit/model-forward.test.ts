@@ -115,7 +115,7 @@ describe('layer table and taps', () => {
       const { logits } = ex.forward(x);
       // Logits are not probabilities: they do not sum to 1, their softmax does and equals predict.
       expect(Math.abs(tf.sum(logits).dataSync()[0] - 1)).toBeGreaterThan(1e-3);
-      const p = ex.predict(x).dataSync();
+      const p = Array.from(ex.predict(x).dataSync());
       expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
       expect(Array.from(tf.softmax(logits).dataSync()).map((v, i) => v - p[i]).every((d) => Math.abs(d) < 1e-7)).toBe(true);
     });
