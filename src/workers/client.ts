@@ -7,7 +7,8 @@
  */
 import * as Comlink from 'comlink';
 import type {
-  BackendName, BackendReport, ComputeApi, ComputeRequest, ComputeResult, ModelRef, ModelSummary, PlainError,
+  BackendName, BackendReport, BenchTimings, ComputeApi, ComputeRequest, ComputeResult, MethodChoice, ModelRef, ModelSummary,
+  PlainError,
 } from './protocol';
 
 /** A request replaced by a newer one from the same figure; figures ignore it. */
@@ -90,6 +91,10 @@ export class ComputeClient {
     return this.call('describe', (api) => api.describe(ref));
   }
 
+  methods(): Promise<MethodChoice[]> {
+    return this.call('methods', (api) => api.methods());
+  }
+
   /** Runs a method for a figure; rejects with CancelledError when a newer request for `figureKey` arrives. */
   compute(figureKey: string, request: ComputeRequest): Promise<ComputeResult> {
     let slot = this.slots.get(figureKey);
@@ -109,6 +114,11 @@ export class ComputeClient {
         this.startNext(s);
       }
     });
+  }
+
+  /** Medians of `runs` timed repetitions inside the worker (scripts/bench-browser.ts). */
+  bench(ref: ModelRef, method: string, runs: number): Promise<BenchTimings> {
+    return this.call('bench', (api) => api.bench(ref, method, runs));
   }
 
   /** Test hook: the worker's next run dies with an uncaught error. */

@@ -24,6 +24,7 @@ let crashNext = false;
 const api: ComputeApi = {
   init: (preferred) => guard((e) => e.init(preferred)),
   describe: (ref) => guard((e) => e.describe(ref)),
+  methods: () => guard(async (e) => e.methods()),
   run: (id, request) => {
     if (crashNext) {
       crashNext = false;

@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as Comlink from 'comlink';
-import { getMethod, resolveTarget } from '../methods/registry';
+import { getMethod, listMethods, resolveTarget } from '../methods/registry';
 import { ModelError } from '../model/errors';
 import { loadModel } from '../model/load';
 import { pixelsToInput, type PixelChannels } from '../model/preprocess';
@@ -69,6 +69,10 @@ export function describe(ref: ModelRef): Promise<ModelSummary> {
   return summary;
 }
 
+export function methods(): Array<{ id: string; label: string }> {
+  return listMethods().map((m) => ({ id: m.id, label: m.label }));
+}
+
 const signals = new Map<number, { aborted: boolean }>();
 
 export function cancel(id: number): void {
@@ -87,7 +91,6 @@ function toTensor(request: ComputeRequest, model: Executor): tf.Tensor4D {
 }
 
 export async function run(id: number, request: ComputeRequest): Promise<ComputeResult> {
-  const startedAt = performance.now();
   const { backend } = await init();
   const method = getMethod(request.method);
   const parsed = method.options.safeParse(request.options ?? {});
@@ -96,6 +99,8 @@ export async function run(id: number, request: ComputeRequest): Promise<ComputeR
     throw new Error(`method '${method.id}': invalid options: ${issues}`);
   }
   const [model, summary] = await Promise.all([getModel(request), describe(request)]);
+  // Timed from here: the status line reports the computation, not a first model download.
+  const startedAt = performance.now();
   const signal = { aborted: false };
   signals.set(id, signal);
   const input = toTensor(request, model);

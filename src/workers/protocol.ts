@@ -65,6 +65,11 @@ export interface ModelSummary {
   sample?: string;
 }
 
+export interface MethodChoice {
+  id: string;
+  label: string;
+}
+
 export interface Prediction {
   index: number;
   label: string;
@@ -78,7 +83,7 @@ export interface ComputeResult {
   prediction: Prediction[];
   backend: BackendName;
   model: ModelSummary;
-  /** Wall time in the worker for this request: input conversion, prediction and the method. */
+  /** Wall time in the worker for input conversion, prediction and the method (not model loading). */
   elapsedMs: number;
 }
 
@@ -104,6 +109,8 @@ export interface ComputeApi {
   /** Loads tfjs and picks a backend; `preferred` first, then the default order. Idempotent. */
   init(preferred?: BackendName): Promise<BackendReport>;
   describe(ref: ModelRef): Promise<ModelSummary>;
+  /** The method registry as {id, label}, for figures whose page did not render the list. */
+  methods(): Promise<MethodChoice[]>;
   run(id: number, request: ComputeRequest): Promise<ComputeResult>;
   /** Marks a running request as superseded; its method sees ctx.signal.aborted. */
   cancel(id: number): void;

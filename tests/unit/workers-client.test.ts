@@ -15,6 +15,7 @@ function fakeWorkers() {
       init: async () => ({ backend: 'cpu', tried: [{ backend: 'cpu', ok: true }] }),
       describe: async () => { throw { name: 'ModelError', message: "model 'x': GET /x 404", model: 'x' }; },
       run: (id, request) => new Promise<ComputeResult>((answer, fail) => { w.calls.push({ id, request, answer: answer as Call['answer'], fail }); }),
+      methods: async () => [],
       cancel: (id) => { w.cancelled.push(id); },
       bench: async () => { throw new Error('not used'); },
       crashOnNextRun: () => undefined,

@@ -1,0 +1,62 @@
+/**
+ * A figure's attributes (as written in MDX and rendered by Saliency.astro) parsed into what the
+ * element needs, with page-relative URLs made absolute: the worker resolves URLs against its own
+ * script's location, not the page's.
+ */
+import { isBackendName, type BackendName, type MethodChoice } from '../workers/protocol';
+
+export type { MethodChoice };
+
+export interface FigureProps {
+  /** Shipped id, or an absolute model.json URL. */
+  model: string;
+  /** Absolute URL of the shipped models folder. */
+  modelsBase: string;
+  method: string;
+  /** Index into the model's sample images, or an absolute image URL. */
+  image: number | string;
+  target?: number;
+  /** Key for latest-request-wins in the client; the element's id when it has one. */
+  key: string;
+  /** Methods offered in the picker (rendered at build time from the registry). */
+  methods?: MethodChoice[];
+}
+
+const SHIPPED_ID = /^[a-z0-9][a-z0-9-]*$/;
+
+export interface AttributeSource {
+  getAttribute(name: string): string | null;
+}
+
+/** Throws with the attribute's name and the allowed forms. */
+export function parseFigureProps(el: AttributeSource, pageUrl: string, fallbackKey: string): FigureProps {
+  const model = el.getAttribute('model')?.trim() ?? '';
+  if (model === '') throw new Error("the figure has no 'model' attribute; give a shipped id like 'fashion-cnn' or a model.json URL");
+  const method = el.getAttribute('method')?.trim() || 'vanilla-gradient';
+  const base = el.getAttribute('models-base') ?? '/models';
+  const imageAttr = el.getAttribute('image')?.trim() ?? '0';
+  const image = /^\d+$/.test(imageAttr) ? Number(imageAttr) : new URL(imageAttr, pageUrl).href;
+  const targetAttr = el.getAttribute('target')?.trim();
+  let target: number | undefined;
+  if (targetAttr !== undefined && targetAttr !== '') {
+    target = Number(targetAttr);
+    if (!Number.isInteger(target)) throw new Error(`the figure's 'target' must be a class index (an integer); got '${targetAttr}'`);
+  }
+  const methodsAttr = el.getAttribute('methods');
+  const methods = methodsAttr ? (JSON.parse(methodsAttr) as MethodChoice[]) : undefined;
+  return {
+    model: SHIPPED_ID.test(model) ? model : new URL(model, pageUrl).href,
+    modelsBase: new URL(base, pageUrl).href.replace(/\/$/, ''),
+    method,
+    image,
+    ...(target === undefined ? {} : { target }),
+    key: el.getAttribute('id') || fallbackKey,
+    ...(methods ? { methods } : {}),
+  };
+}
+
+/** `?backend=webgl` on the page forces the worker's first choice (tests, benchmarks). */
+export function backendFromQuery(search: string): BackendName | undefined {
+  const value = new URLSearchParams(search).get('backend');
+  return isBackendName(value) ? value : undefined;
+}

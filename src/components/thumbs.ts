@@ -1,0 +1,38 @@
+/**
+ * The strip of sample thumbnails under a figure: a window of STRIP images around the current one,
+ * each a button (keyboard reachable, labelled with its class), the current one pressed.
+ */
+import { sampleImage, toRGBA, type Sample } from './sample-images';
+import { paint, type ViewRefs } from './saliency-view';
+
+export const STRIP = 10;
+
+/** First index of the window of `size` images that keeps `current` visible, clamped to the sample. */
+export function stripStart(current: number | undefined, count: number, size = STRIP): number {
+  if (current === undefined || count <= size) return 0;
+  return Math.max(0, Math.min(count - size, current - Math.floor(size / 2)));
+}
+
+export function renderThumbs(refs: ViewRefs, sample: Sample, current: number | undefined, select: (i: number) => void): void {
+  const { count, labels, classNames } = sample.meta;
+  const start = stripStart(current, count);
+  const buttons: HTMLButtonElement[] = [];
+  for (let i = start; i < Math.min(count, start + STRIP); i++) {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = 'gs-thumb';
+    const name = classNames?.[labels[i]] ?? `class ${labels[i]}`;
+    button.setAttribute('aria-label', `sample ${i}: ${name}`);
+    button.setAttribute('aria-pressed', String(i === current));
+    button.title = `sample ${i}: ${name}`;
+    const canvas = document.createElement('canvas');
+    const image = sampleImage(sample, i);
+    paint(canvas, toRGBA(image), image.width, image.height);
+    button.append(canvas);
+    button.addEventListener('click', () => select(i));
+    buttons.push(button);
+  }
+  refs.thumbs.replaceChildren(...buttons);
+  refs.prev.disabled = current === 0;
+  refs.next.disabled = current === count - 1;
+}

@@ -1,0 +1,121 @@
+/**
+ * Shared e2e steps: connect to the suite's Chromium, open a page with every request recorded, bring
+ * a figure into view and wait for it, read what it shows, and compute the same map in Node.
+ */
+import { mkdirSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { inject } from 'vitest';
+import { getMethod } from '../../src/methods/registry';
+import { loadModelNode } from '../../src/model/load-node';
+import { pixelsToInput, type PixelChannels } from '../../src/model/preprocess';
+import type { Executor } from '../../src/model/types';
+import { reduceChannels } from '../../src/render/heatmap';
+import { OUTPUT } from './config';
+
+export const baseUrl = (): string => inject('baseUrl');
+
+export async function connect(): Promise<Browser> {
+  return chromium.connect(inject('wsEndpoint'));
+}
+
+export interface Opened {
+  context: BrowserContext;
+  page: Page;
+  /** Every URL requested by the page or its workers, in order. */
+  requests: string[];
+  /** Console errors and uncaught page errors, for failure messages. */
+  errors: string[];
+}
+
+export async function open(browser: Browser, path: string, viewport = { width: 1200, height: 900 }): Promise<Opened> {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const errors: string[] = [];
+  context.on('request', (r) => requests.push(r.url()));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(baseUrl() + path);
+  return { context, page, requests, errors };
+}
+
+export type FigureState = 'idle' | 'loading' | 'ready' | 'error';
+
+/** Scrolls the figure into view and waits until it settles in `state`. */
+export async function settle(page: Page, selector: string, state: FigureState = 'ready', timeout = 180_000): Promise<void> {
+  await page.locator(selector).scrollIntoViewIfNeeded();
+  await page.waitForFunction(
+    ([sel, want]) => {
+      const el = document.querySelector(sel) as HTMLElement | null;
+      const s = el?.dataset.state;
+      if (s === want) return true;
+      // Settled in the wrong state: stop waiting so the assertion shows what happened.
+      if (s === (want === 'ready' ? 'error' : 'ready')) throw new Error(`figure ${sel} is ${s}: ${el?.querySelector('.gs-error')?.textContent ?? el?.querySelector('.gs-status')?.textContent}`);
+      return false;
+    },
+    [selector, state] as const,
+    { timeout, polling: 100 },
+  );
+}
+
+export interface Shown {
+  map: number[];
+  width: number;
+  height: number;
+  backend: string;
+  target: number;
+  method: string;
+  model: string;
+  pixels: { data: number[]; width: number; height: number; channels: number };
+  prediction: Array<{ index: number; label: string; prob: number }>;
+  status: string;
+}
+
+export async function shown(page: Page, selector: string): Promise<Shown> {
+  return page.locator(selector).evaluate((el) => {
+    const r = (el as HTMLElement & { lastResult?: Record<string, any> }).lastResult;
+    if (!r) throw new Error('the figure has no lastResult');
+    return { ...r, map: Array.from(r.map as Float32Array), pixels: { ...r.pixels, data: Array.from(r.pixels.data as Uint8Array) } } as never;
+  });
+}
+
+const models = new Map<string, Promise<Executor>>();
+
+/** The map the figure should show, computed in Node on the cpu backend from the same pixels. */
+export async function nodeMap(model: string, method: string, pixels: Shown['pixels'], target: number): Promise<{ map: Float32Array; probs: Float32Array }> {
+  await tf.setBackend('cpu');
+  if (!models.has(model)) models.set(model, loadModelNode(model));
+  const executor = await (models.get(model) as Promise<Executor>);
+  const def = getMethod(method);
+  const values = pixelsToInput(Uint8Array.from(pixels.data), pixels.width, pixels.height, pixels.channels as PixelChannels, executor.info);
+  const [h, w, c] = executor.info.inputShape;
+  const input = tf.tensor4d(values, [1, h, w, c]);
+  try {
+    const probsT = executor.predict(input);
+    const probs = (await probsT.data()) as Float32Array;
+    probsT.dispose();
+    const attribution = await def.run(executor, input, target, def.options.parse({}) as never, { seed: 0 });
+    return { map: reduceChannels(attribution, def.display), probs };
+  } finally {
+    input.dispose();
+  }
+}
+
+/** max |a - b| and max |b|, for "within 1e-3 of the map's max". */
+export function compareMaps(a: ArrayLike<number>, b: ArrayLike<number>): { maxDiff: number; maxAbs: number } {
+  if (a.length !== b.length) throw new Error(`maps differ in size: ${a.length} vs ${b.length}`);
+  let maxDiff = 0;
+  let maxAbs = 0;
+  for (let i = 0; i < a.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(a[i] - b[i]));
+    maxAbs = Math.max(maxAbs, Math.abs(b[i]));
+  }
+  return { maxDiff, maxAbs };
+}
+
+export async function screenshot(page: Page, selector: string, name: string): Promise<void> {
+  mkdirSync(OUTPUT, { recursive: true });
+  await page.locator(selector).screenshot({ path: `${OUTPUT}/${name}.png` });
+}
