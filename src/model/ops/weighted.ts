@@ -46,6 +46,8 @@ function expectShape(ctx: BuildContext, attr: string, tensor: tf.Tensor, expecte
 const withBias = (y: tf.Tensor, bias: tf.Tensor | undefined): tf.Tensor => (bias === undefined ? y : tf.add(y, bias));
 
 const conv2d: StepBuilder = (ctx) => {
+  const groups = numberField(ctx.node.config, 'groups', 1);
+  if (groups !== 1) throw new ModelError(ctx.model, `grouped convolution (groups ${groups}) is not supported; expected groups 1`, ctx.node.name);
   const [kh, kw] = pair(ctx, 'kernel_size');
   const kernel = weight(ctx, 'kernel') as tf.Tensor4D;
   expectShape(ctx, 'kernel', kernel, [kh, kw, null, numberField(ctx.node.config, 'filters', kernel.shape[3] ?? 0)]);
