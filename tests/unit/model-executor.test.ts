@@ -41,13 +41,13 @@ function executorGrad(ex: Executor, x: tf.Tensor4D, target: number, softmax: boo
 }
 
 describe('executor matches tf.layers on every fixture', () => {
-  it('builds seven fixtures', () => {
-    expect(fixtures.map((f) => f.name)).toEqual([
-      'mnist-conv-bn', 'residual-96', 'separable', 'conv1x1-head', 'flatten-dense', 'grey-strided', 'even-kernels',
-    ]);
+  const names = ['mnist-conv-bn', 'residual-96', 'separable', 'conv1x1-head', 'flatten-dense', 'grey-strided', 'even-kernels', 'misc-layers'];
+
+  it('builds eight fixtures', () => {
+    expect(fixtures.map((f) => f.name)).toEqual(names);
   });
 
-  for (const name of ['mnist-conv-bn', 'residual-96', 'separable', 'conv1x1-head', 'flatten-dense', 'grey-strided', 'even-kernels']) {
+  for (const name of names) {
     it(`${name}: logits, probabilities and input gradients`, async () => {
       const fixture = fixtures.find((f) => f.name === name)!;
       const reference = await toLayersModel(fixture);

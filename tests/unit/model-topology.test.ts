@@ -121,3 +121,45 @@ describe('a Keras 3 model runs end to end', () => {
     ex.dispose();
   });
 });
+
+describe('activation layers on hand-computed values', () => {
+  const x = [-2, -0.5, 0.5, 3];
+  async function run(layer: object): Promise<number[]> {
+    const topology = { class_name: 'Sequential', config: { layers: [
+      { class_name: 'InputLayer', config: { name: 'in', batch_input_shape: [null, 1, 1, 4] } },
+      layer,
+      { class_name: 'Flatten', config: { name: 'flat' } },
+    ] } };
+    const ex = await loadModelFromArtifacts({ modelTopology: topology, weightSpecs: [], weightData: new ArrayBuffer(0) }, { id: 'act' });
+    const input = tf.tensor4d(x, [1, 1, 1, 4]);
+    const out = Array.from(ex.forward(input).logits.dataSync());
+    input.dispose();
+    ex.dispose();
+    return out;
+  }
+  const near = (got: number[], want: number[]) => got.forEach((g, i) => expect(g).toBeCloseTo(want[i], 6));
+
+  it('ELU with alpha 0.5: alpha (e^x - 1) below 0', async () => {
+    near(await run({ class_name: 'ELU', config: { name: 'e', alpha: 0.5 } }), [0.5 * (Math.exp(-2) - 1), 0.5 * (Math.exp(-0.5) - 1), 0.5, 3]);
+  });
+
+  it('LeakyReLU with the Keras 3 field negative_slope', async () => {
+    near(await run({ class_name: 'LeakyReLU', config: { name: 'l', negative_slope: 0.1 } }), [-0.2, -0.05, 0.5, 3]);
+  });
+
+  it('ReLU with threshold 1, negative_slope 0.5, max_value 2: slope (x - 1) below, capped above', async () => {
+    near(await run({ class_name: 'ReLU', config: { name: 'r', threshold: 1, negative_slope: 0.5, max_value: 2 } }), [-1.5, -0.75, -0.25, 2]);
+  });
+
+  it('hard_sigmoid, softsign and gelu activations', async () => {
+    near(await run({ class_name: 'Activation', config: { name: 'a', activation: 'hard_sigmoid' } }), [0.1, 0.4, 0.6, 1]);
+    near(await run({ class_name: 'Activation', config: { name: 'a', activation: 'softsign' } }), [-2 / 3, -1 / 3, 1 / 3, 0.75]);
+    // gelu(x) = x Phi(x); Phi(-2) = 0.0227501, Phi(-0.5) = 0.3085375, Phi(0.5) = 0.6914625, Phi(3) = 0.9986501.
+    near(await run({ class_name: 'Activation', config: { name: 'a', activation: 'gelu' } }), [-2 * 0.0227501, -0.5 * 0.3085375, 0.5 * 0.6914625, 3 * 0.9986501]);
+  });
+
+  it('an unknown activation names the known ones', async () => {
+    await expect(run({ class_name: 'Activation', config: { name: 'a', activation: 'mish' } })).rejects.toThrow(
+      "model 'act', layer 'a': unknown activation 'mish'; known: linear, relu, relu6, sigmoid, tanh, softmax, elu, selu, swish, silu, gelu, softplus, softsign, hard_sigmoid, exponential");
+  });
+});

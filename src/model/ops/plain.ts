@@ -40,7 +40,7 @@ const reluLayer: StepBuilder = (ctx) => {
   if (slope === 0 && threshold === 0) return plain((xs, rule) => relu(one(xs), rule, cap));
   return plain((xs) => {
     const x = one(xs);
-    const above = tf.mul(x, tf.cast(tf.greaterEqual(x, threshold), 'float32'));
+    const above = tf.mul(x, tf.cast(tf.greater(x, threshold), 'float32')); // Keras: 0 at x == threshold
     const below = tf.mul(tf.mul(tf.sub(x, threshold), slope), tf.cast(tf.less(x, threshold), 'float32'));
     const y = tf.add(above, below);
     return cap === Infinity ? y : tf.minimum(y, cap);
@@ -117,8 +117,10 @@ const cropping: StepBuilder = (ctx) => {
 };
 
 const rescaling: StepBuilder = (ctx) => {
-  const scale = numberField(ctx.node.config, 'scale', 1);
-  const offset = numberField(ctx.node.config, 'offset', 0);
+  const { scale = 1, offset = 0 } = ctx.node.config;
+  if (typeof scale !== 'number' || typeof offset !== 'number') {
+    throw new ModelError(ctx.model, `Rescaling needs a number scale and offset (per-channel values are not supported); found scale ${JSON.stringify(scale)}, offset ${JSON.stringify(offset)}`, ctx.node.name);
+  }
   return plain((xs) => tf.add(tf.mul(one(xs), scale), offset));
 };
 
