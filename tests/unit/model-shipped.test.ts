@@ -36,7 +36,7 @@ function fashionImages(n: number): tf.Tensor4D | undefined {
   const bin = join(REPO_ROOT, 'public/data/fashion-mnist/sample.bin');
   if (!existsSync(bin)) return undefined;
   const bytes = readFileSync(bin).subarray(0, n * 28 * 28);
-  return tf.tidy(() => tf.div(tf.tensor4d(Float32Array.from(bytes), [n, 28, 28, 1]), 255));
+  return tf.tidy(() => tf.div(tf.tensor4d(Float32Array.from(bytes), [n, 28, 28, 1]), 255) as tf.Tensor4D);
 }
 
 const shipped = existsSync(SHIPPED_MODELS_DIR)

@@ -59,20 +59,14 @@ function upsampleWithZeros(dy: tf.Tensor4D, [sh, sw]: [number, number]): tf.Tens
 
 /**
  * Prepares dy for the backward correlation: upsampled and padded so that a 'valid' stride-1
- * correlation with the flipped kernel yields exactly the input's spatial size. Explicit padding
- * would do the same, but negative "padding" (a crop) can occur for strided 'same', so pad or slice.
+ * correlation with the flipped kernel yields exactly the input's spatial size. Both pads are >= 0
+ * for 'same' and 'valid' (the bottom one is K - 1 - (forward bottom pad) or more), so no cropping.
  */
 function prepareDy(dy: tf.Tensor4D, xShape: number[], kh: number, kw: number, g: ConvGeometry): tf.Tensor4D {
-  const [top, bottom] = backwardPads(xShape[1], dy.shape[1], kh, g, 0);
-  const [left, right] = backwardPads(xShape[2], dy.shape[2], kw, g, 1);
-  let u = upsampleWithZeros(dy, g.strides);
-  const crop = [Math.min(0, top), Math.min(0, bottom), Math.min(0, left), Math.min(0, right)];
-  if (crop.some((v) => v < 0)) {
-    const [b, h, w, c] = u.shape;
-    u = tf.slice(u, [0, -crop[0], -crop[2], 0], [b, h + crop[0] + crop[1], w + crop[2] + crop[3], c]);
-  }
-  const pads: Array<[number, number]> = [[0, 0], [Math.max(0, top), Math.max(0, bottom)], [Math.max(0, left), Math.max(0, right)], [0, 0]];
-  return pads.some(([a, b]) => a > 0 || b > 0) ? tf.pad(u, pads) : u;
+  const rows = backwardPads(xShape[1], dy.shape[1], kh, g, 0);
+  const cols = backwardPads(xShape[2], dy.shape[2], kw, g, 1);
+  const u = upsampleWithZeros(dy, g.strides);
+  return rows.some((p) => p > 0) || cols.some((p) => p > 0) ? tf.pad(u, [[0, 0], rows, cols, [0, 0]]) : u;
 }
 
 /** x -> conv2d(x, kernel) with the flipped-kernel input gradient. `kernel`: [kh, kw, in, out], kept by the caller. */
