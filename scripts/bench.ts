@@ -4,7 +4,7 @@
  * of N runs. Also writes docs/benchmarks.md from any BenchRows (Node and Chromium).
  */
 import { readFile } from 'node:fs/promises';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend, type NodeBackend } from '../src/cli/backend';
@@ -92,6 +92,8 @@ export interface MachineInfo {
   node: string;
   tfjs: string;
   date: string;
+  /** 1-minute load average when the report was written: other work on the machine skews medians. */
+  load: number;
 }
 
 export async function machineInfo(): Promise<MachineInfo> {
@@ -109,6 +111,7 @@ export async function machineInfo(): Promise<MachineInfo> {
     node: process.version,
     tfjs: tf.version_core,
     date: new Date().toISOString().slice(0, 10),
+    load: Math.round(loadavg()[0] * 100) / 100,
   };
 }
 
@@ -131,6 +134,7 @@ export function renderBenchReport(rows: BenchRow[], machine: MachineInfo, notes:
     `| Node | ${machine.node} |`,
     `| TensorFlow.js | ${machine.tfjs} |`,
     `| Date | ${machine.date} |`,
+    `| Load average (1 min) | ${machine.load} |`,
     '',
   ];
   for (const n of notes) lines.push(`> ${n}`, '');
