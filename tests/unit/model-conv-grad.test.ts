@@ -1,5 +1,5 @@
 /**
- * ops/conv.ts: the flipped-kernel input gradient against tf's own conv gradients, over the
+ * ops/conv.ts: the custom input gradients against tf's own conv gradients, over the
  * geometries that make the padding arithmetic interesting (odd/even kernels, same/valid, strides
  * 1-3, non-square, dilation, depth multipliers).
  */
@@ -57,7 +57,7 @@ const CASES: Array<[string, number[], ConvGeometry, number]> = [
   ['2x2 valid stride 2 drops the last row', [2, 2], { strides: [2, 2], padding: 'valid', dilation: [1, 1] }, 9],
 ];
 
-describe('conv2d flipped-kernel input gradient', () => {
+describe('conv2d input gradient (flipped kernel at stride 1, conv2dTranspose when strided)', () => {
   for (const [label, [kh, kw], g, size] of CASES) {
     it(`${label}: equals tf.conv2d's gradient`, () => {
       tf.tidy(() => {
@@ -93,12 +93,13 @@ describe('conv2d flipped-kernel input gradient', () => {
 
 describe('depthwise input gradient (the wasm backend has no DepthwiseConv2dNativeBackpropInput)', () => {
   for (const [label, [kh, kw], g, size] of CASES.filter(([, k, geom]) => k[0] === k[1] || geom.strides[0] === geom.strides[1])) {
-    for (const multiplier of [1, 2]) {
-      it(`${label}, depth multiplier ${multiplier}: equals tf.depthwiseConv2d's gradient`, () => {
+    for (const [multiplier, backendKernel] of [[1, false], [2, false], [2, true]] as const) {
+      const path = backendKernel ? 'the backend kernel where strided' : 'the flipped kernel';
+      it(`${label}, depth multiplier ${multiplier}, ${path}: equals tf.depthwiseConv2d's gradient`, () => {
         tf.tidy(() => {
           const x = tf.randomNormal([2, size, size, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
           const kernel = tf.randomNormal([kh, kw, 3, multiplier], 0, 1, 'float32', 8) as tf.Tensor4D;
-          const op = makeDepthwiseConv2d(kernel, g);
+          const op = makeDepthwiseConv2d(kernel, g, backendKernel);
           const reference = (v: tf.Tensor4D) => tf.depthwiseConv2d(v, kernel, g.strides, g.padding);
           close(op(x), reference(x));
           const w = tf.randomNormal(reference(x).shape, 0, 1, 'float32', 9);
