@@ -1,7 +1,6 @@
 /**
- * The wasm backend in Node gives the same logits and input gradients as cpu, on a fixture with
- * BN + ReLU + max-pool and on the depthwise one (wasm has no DepthwiseConv2dNativeBackpropInput:
- * ops/conv.ts supplies it). In Node the backend finds its .wasm files next to its own dist/ module;
+ * The wasm backend in Node gives the same logits, input gradients and guided gradients as cpu on
+ * every fixture (wasm has no DepthwiseConv2dNativeBackpropInput: ops/conv.ts supplies it). In Node the backend finds its .wasm files next to its own dist/ module;
  * setWasmPaths (a path prefix ending in '/') pins that folder so a bundler cannot move it away.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -58,7 +57,8 @@ function relError(a: Float32Array, b: Float32Array): number {
 }
 
 describe('wasm backend matches cpu', () => {
-  for (const name of ['mnist-conv-bn', 'separable']) {
+  // Every fixture, so that every op the executor uses is known to have a wasm gradient path.
+  for (const name of ['mnist-conv-bn', 'residual-96', 'separable', 'conv1x1-head', 'flatten-dense', 'grey-strided', 'even-kernels', 'misc-layers']) {
     it(`${name}: logits, input gradient and guided gradient`, async () => {
       const fixture = fixtures.find((f) => f.name === name)!;
       const cpu = await run('cpu', fixture);
