@@ -112,7 +112,9 @@ describe('layer table and taps', () => {
     expect(ex.info.layers.find((l) => l.name === 'cat')!.outputShape).toEqual([24, 24, 16]);
     const x = testImage([1, 96, 96, 3]);
     tf.tidy(() => {
-      const { logits } = ex.forward(x);
+      const { logits, taps } = ex.forward(x, { taps: ['probs'] });
+      // The logits layer's tap is the logits too, not the softmax Keras would output there.
+      expect(Array.from(taps.probs.dataSync())).toEqual(Array.from(logits.dataSync()));
       // Logits are not probabilities: they do not sum to 1, their softmax does and equals predict.
       expect(Math.abs(tf.sum(logits).dataSync()[0] - 1)).toBeGreaterThan(1e-3);
       const p = Array.from(ex.predict(x).dataSync());
