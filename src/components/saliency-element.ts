@@ -8,14 +8,15 @@
 import { attributionToRGBA, reduceChannels } from '../render/heatmap';
 import { legendStops } from '../render/legend';
 import { overlayRGBA } from '../render/overlay';
-import { CancelledError, getClient, WorkerCrashedError } from '../workers/client';
+import { CancelledError, getClient } from '../workers/client';
 import type { BackendReport, ComputeResult, ImagePixels, ModelSummary, Prediction } from '../workers/protocol';
 import { backendLabel } from './backend-label';
 import { backendFromQuery, parseFigureProps, type FigureProps, type MethodChoice } from './figure-props';
 import { loadSample, sampleImage, toRGBA, type Sample } from './sample-images';
-import { NotAnImageError, blobToPixels, urlToPixels } from './upload';
+import { describeError } from './error-message';
+import { blobToPixels, urlToPixels } from './upload';
 import {
-  buildView, fillMethods, fillTargets, paint, renderBars, renderError, renderLegend, type ShownError, type ViewRefs,
+  buildView, fillMethods, fillTargets, paint, renderBars, renderError, renderLegend, type ViewRefs,
 } from './saliency-view';
 import { renderThumbs } from './thumbs';
 
@@ -210,6 +211,8 @@ export class SaliencyElement extends HTMLElement {
     renderBars(refs.bars, result.prediction, attribution.target);
     const status = backendLabel({ ...this.report, backend: result.backend }, result.elapsedMs);
     refs.status.textContent = status;
+    this.dataset.shown = '';
+    refs.body.classList.remove('gs-stale');
     this.lastResult = {
       map, width, height, backend: result.backend, target: attribution.target, method: attribution.method,
       model: result.model.id, pixels, prediction: result.prediction, status,
@@ -220,6 +223,8 @@ export class SaliencyElement extends HTMLElement {
     const refs = this.refs;
     if (!refs) return;
     renderError(refs, describeError(error, this.props, this.method));
+    // The map on screen no longer matches the controls (or the input): dim it.
+    refs.body.classList.add('gs-stale');
     this.setState('error');
   }
 
@@ -265,24 +270,6 @@ export class SaliencyElement extends HTMLElement {
       if (file) void this.upload(file);
     });
   }
-}
-
-/** What went wrong, in the reader's terms, with which model/layer/method it concerns. */
-export function describeError(error: unknown, props: FigureProps | undefined, method: string): ShownError {
-  const e = error as { name?: string; message?: string; model?: string; layer?: string };
-  const message = e?.message ?? String(error);
-  const title = error instanceof WorkerCrashedError
-    ? 'The compute worker crashed'
-    : error instanceof NotAnImageError
-      ? 'That file cannot be used'
-      : 'The figure could not be computed';
-  const details: Array<[string, string]> = [];
-  const model = e?.model ?? props?.model;
-  if (model) details.push(['model', model]);
-  if (e?.layer) details.push(['layer', e.layer]);
-  details.push(['method', method]);
-  const hint = error instanceof WorkerCrashedError ? ' Retry starts a fresh worker.' : '';
-  return { title, message: message + hint, details };
 }
 
 if (!customElements.get('glimpse-saliency')) customElements.define('glimpse-saliency', SaliencyElement);

@@ -159,7 +159,8 @@ export function renderLegend(box: HTMLElement, legend: Legend, caption: string):
   bar.setAttribute('role', 'img');
   bar.setAttribute('aria-label', `colour scale: ${legend.ticks.map((t) => t.label).join(' to ')}`);
   const ticks = el('div', 'gs-legend-ticks');
-  for (const t of legend.ticks) {
+  // The ends only (min and max): a middle label collides with them in a panel this narrow.
+  for (const t of [legend.ticks[0], legend.ticks[legend.ticks.length - 1]]) {
     const tick = el('span', 'gs-legend-tick', t.label);
     tick.style.left = `${t.offset * 100}%`;
     ticks.append(tick);

@@ -5,6 +5,7 @@
 import { mkdirSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { inject } from 'vitest';
 import { getMethod } from '../../src/methods/registry';
@@ -50,7 +51,7 @@ export async function settle(page: Page, selector: string, state: FigureState = 
     ([sel, want]) => {
       const el = document.querySelector(sel) as HTMLElement | null;
       const s = el?.dataset.state;
-      if (s === want) return true;
+      if (s === want) return want !== 'ready' || (el as HTMLElement & { lastResult?: unknown }).lastResult !== undefined;
       // Settled in the wrong state: stop waiting so the assertion shows what happened.
       if (s === (want === 'ready' ? 'error' : 'ready')) throw new Error(`figure ${sel} is ${s}: ${el?.querySelector('.gs-error')?.textContent ?? el?.querySelector('.gs-status')?.textContent}`);
       return false;
@@ -58,6 +59,11 @@ export async function settle(page: Page, selector: string, state: FigureState = 
     [selector, state] as const,
     { timeout, polling: 100 },
   );
+}
+
+/** Forget the shown result, so that the next settle() waits for a new one. */
+export async function forget(page: Page, selector: string): Promise<void> {
+  await page.locator(selector).evaluate((el) => { (el as HTMLElement & { lastResult?: unknown }).lastResult = undefined; });
 }
 
 export interface Shown {
@@ -83,9 +89,16 @@ export async function shown(page: Page, selector: string): Promise<Shown> {
 
 const models = new Map<string, Promise<Executor>>();
 
-/** The map the figure should show, computed in Node on the cpu backend from the same pixels. */
+/**
+ * The backend of the Node reference: cpu, as the tests state. GLIMPSE_E2E_NODE_BACKEND=wasm is a
+ * diagnostic: tfjs' max-pool gradient sends a tied window's gradient to the first maximum on cpu and
+ * to the last on wasm, webgl and webgpu, so a map that matches wasm but not cpu points at ties.
+ */
+const NODE_BACKEND = process.env.GLIMPSE_E2E_NODE_BACKEND ?? 'cpu';
+
+/** The map the figure should show, computed in Node (tfjs cpu) from the same pixels. */
 export async function nodeMap(model: string, method: string, pixels: Shown['pixels'], target: number): Promise<{ map: Float32Array; probs: Float32Array }> {
-  await tf.setBackend('cpu');
+  if (tf.getBackend() !== NODE_BACKEND) await tf.setBackend(NODE_BACKEND);
   if (!models.has(model)) models.set(model, loadModelNode(model));
   const executor = await (models.get(model) as Promise<Executor>);
   const def = getMethod(method);
