@@ -137,6 +137,9 @@ export function renderBenchReport(rows: BenchRow[], machine: MachineInfo, notes:
     `| Load average (1 min) | ${machine.load} |`,
     '',
   ];
+  if (machine.load > machine.cores) {
+    notes = [`The machine was busy while measuring (load ${machine.load} on ${machine.cores} cores, other jobs running): read the medians as upper bounds and compare rows only within one table.`, ...notes];
+  }
   for (const n of notes) lines.push(`> ${n}`, '');
   const groups = new Map<string, BenchRow[]>();
   for (const r of rows) {

@@ -149,7 +149,8 @@ export async function attributionPng(a: Attribution, method: MethodDef, imageRGB
   const rendered = attributionToRGBA(a, method.display);
   const rgba = imageRGBA === undefined
     ? rendered.rgba
-    : overlayRGBA(imageRGBA, rendered.rgba, a.width, a.height, { alpha: 0.6 });
+    // Opacity follows |map|, so the image shows through where the method assigns nothing.
+    : overlayRGBA(imageRGBA, rendered.rgba, a.width, a.height, { alpha: 0.8, weights: rendered.normalized });
   const factor = Math.max(1, Math.ceil(MIN_PNG_SIZE / Math.min(a.width, a.height)));
   return sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), {
     raw: { width: a.width, height: a.height, channels: 4 },

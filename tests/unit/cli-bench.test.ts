@@ -40,3 +40,9 @@ describe('renderBenchReport', () => {
     expect(md).toContain('| 3.21 | 20 | SwiftShader adapter |');
   });
 });
+
+it('warns when the machine was busy while measuring', () => {
+  const busy = renderBenchReport([], { ...machine, load: 5 }, []);
+  expect(busy).toContain('> The machine was busy while measuring (load 5 on 2 cores');
+  expect(renderBenchReport([], machine, [])).not.toContain('busy');
+});
