@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argmax } from '../../src/methods/target';
 import { REPO } from './config';
-import { compareMaps, connect, nodeMap, open, screenshot, settle, shown } from './helpers';
+import { connect, expectSameMap, nodeMap, open, screenshot, settle, shown } from './helpers';
 
 const SAMPLE = readFileSync(`${REPO}public/data/fashion-mnist/sample.bin`);
 const sampleBytes = (i: number): number[] => Array.from(SAMPLE.subarray(i * 784, (i + 1) * 784));
@@ -33,9 +33,7 @@ describe.each(['webgpu', 'webgl', 'wasm'])('the saliency article on %s', (backen
       expect(s.target).toBe(argmax(ref.probs)); // default target: the prediction
       expect(s.prediction[0].index).toBe(argmax(ref.probs));
       expect(s.prediction[0].prob).toBeCloseTo(ref.probs[s.target], 4);
-      const { maxDiff, maxAbs } = compareMaps(s.map, ref.map);
-      expect(maxAbs).toBeGreaterThan(0);
-      expect(maxDiff).toBeLessThanOrEqual(1e-3 * maxAbs);
+      expectSameMap(s.map, ref.map, `${s.method} on ${s.backend}`);
       await screenshot(page, '#fig-saliency', `figure-${backend}`);
     } finally {
       await context.close();
@@ -56,8 +54,7 @@ describe('the gradient × input figure', () => {
       expect(s.pixels.data).toEqual(sampleBytes(7));
       const ref = await nodeMap('fashion-cnn', 'gradient-x-input', s.pixels, 3);
       expect(Math.min(...ref.map)).toBeLessThan(0); // signed: both signs present
-      const { maxDiff, maxAbs } = compareMaps(s.map, ref.map);
-      expect(maxDiff).toBeLessThanOrEqual(1e-3 * maxAbs);
+      expectSameMap(s.map, ref.map, `${s.method} on ${s.backend}`);
       await screenshot(page, sel, 'figure-gradient-x-input-webgl');
     } finally {
       await context.close();

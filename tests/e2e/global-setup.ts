@@ -3,33 +3,20 @@
  * fixtures into dist/e2e-fixtures/, serve dist/ on a free port, and start one headless Debian
  * Chromium that every test file connects to. Tests read `baseUrl` and `wsEndpoint` via inject().
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import type { TestProject } from 'vitest/node';
 import { startServer } from '../../scripts/serve.mjs';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO } from './config';
+import { ensureBuilt } from './site';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     baseUrl: string;
     wsEndpoint: string;
   }
-}
-
-function newestMtime(path: string): number {
-  const info = statSync(path, { throwIfNoEntry: false });
-  if (!info) return 0;
-  if (!info.isDirectory()) return info.mtimeMs;
-  return readdirSync(path).reduce((m, name) => Math.max(m, newestMtime(join(path, name))), info.mtimeMs);
-}
-
-function distIsFresh(): boolean {
-  const built = statSync(join(REPO, 'dist/index.html'), { throwIfNoEntry: false })?.mtimeMs ?? 0;
-  const sources = ['src', 'content', 'public', 'astro.config.mjs', 'package-lock.json'].map((p) => newestMtime(join(REPO, p)));
-  return built > Math.max(...sources);
 }
 
 /** Models that must fail to load, each in its own way (see tests/e2e/errors.test.ts). */
@@ -49,11 +36,7 @@ function writeFixtures(): void {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  // GLIMPSE_E2E_NO_BUILD=1 tests an existing dist/ as it is (e.g. while sources are being edited).
-  if (!distIsFresh() && process.env.GLIMPSE_E2E_NO_BUILD !== '1') {
-    console.log('[e2e] building the site (npx astro build)…');
-    execFileSync('npx', ['astro', 'build'], { cwd: REPO, stdio: 'inherit' });
-  }
+  ensureBuilt();
   writeFixtures();
   const server = await startServer({ dir: join(REPO, 'dist'), port: 0 });
   const { port } = server.address() as AddressInfo;

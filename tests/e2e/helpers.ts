@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { getMethod } from '../../src/methods/registry';
 import { loadModelNode } from '../../src/model/load-node';
 import { pixelsToInput, type PixelChannels } from '../../src/model/preprocess';
@@ -126,6 +126,21 @@ export function compareMaps(a: ArrayLike<number>, b: ArrayLike<number>): { maxDi
     maxAbs = Math.max(maxAbs, Math.abs(b[i]));
   }
   return { maxDiff, maxAbs };
+}
+
+/**
+ * The figure's map equals Node's within 1e-3 of Node's max |value|. The failure message names the
+ * known cause of a mismatch on the vanilla gradient: tied maxima in a max-pool window.
+ */
+export function expectSameMap(browserMap: ArrayLike<number>, nodeMapValues: ArrayLike<number>, what: string): void {
+  const { maxDiff, maxAbs } = compareMaps(browserMap, nodeMapValues);
+  expect(maxAbs, `${what}: the Node map is all zeros`).toBeGreaterThan(0);
+  expect(
+    maxDiff,
+    `${what}: browser map differs from Node (${NODE_BACKEND}) by ${maxDiff.toPrecision(3)} (max |map| ${maxAbs.toPrecision(3)}). ` +
+      'If it matches with GLIMPSE_E2E_NODE_BACKEND=wasm, the cause is tfjs max-pool gradient tie-breaking ' +
+      '(cpu routes a tied window to its first maximum, wasm/webgl/webgpu to its last).',
+  ).toBeLessThanOrEqual(1e-3 * maxAbs);
 }
 
 export async function screenshot(page: Page, selector: string, name: string): Promise<void> {
