@@ -5,8 +5,11 @@
  * sync reads, inside one tf.tidy (safe under tf.grad: tfjs keeps what the tape needs).
  */
 import * as tf from '@tensorflow/tfjs-core';
-// Methods differentiate through forward(); tfjs-core alone registers no gradients.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// Methods differentiate through forward(); tfjs-core alone registers no gradients. '#tfjs-gradients'
+// (package.json "imports") is tfjs-core's ESM register_all_gradients for bundlers and, under Node,
+// tfjs-layers' CommonJS build, which registers the same gradients without the ESM directory
+// imports that plain Node / tsx cannot resolve.
+import '#tfjs-gradients';
 import { ModelError, listNames } from './errors';
 import { foldBatchNorms } from './fold';
 import { buildStep, layerKind } from './layers';
