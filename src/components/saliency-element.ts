@@ -199,8 +199,8 @@ export class SaliencyElement extends HTMLElement {
     const map = reduceChannels(attribution, display);
     const rendered = attributionToRGBA(attribution, display);
     paint(refs.heatCanvas, rendered.rgba, width, height);
-    const weights = display.signed ? undefined : rendered.normalized;
-    const overlay = overlayRGBA(toRGBA(pixels), rendered.rgba, width, height, { alpha: 0.75, weights });
+    // Opacity follows |attribution|, so pixels that do not matter show the plain image.
+    const overlay = overlayRGBA(toRGBA(pixels), rendered.rgba, width, height, { alpha: 0.8, weights: rendered.normalized });
     paint(refs.overlayCanvas, overlay, width, height);
     const targetLabel = result.model.labels[attribution.target] ?? `class ${attribution.target}`;
     const methodLabel = refs.methodSelect.selectedOptions[0]?.textContent ?? attribution.method;

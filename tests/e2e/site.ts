@@ -21,5 +21,6 @@ export function distIsFresh(): boolean {
 export function ensureBuilt(log: (line: string) => void = console.log): void {
   if (distIsFresh() || process.env.GLIMPSE_E2E_NO_BUILD === '1') return;
   log('[glimpse] building the site (npx astro build)…');
-  execFileSync('npx', ['astro', 'build'], { cwd: REPO, stdio: ['ignore', 'inherit', 'inherit'] });
+  // Build output goes to stderr: callers such as `glimpse bench` print their results on stdout.
+  execFileSync('npx', ['astro', 'build'], { cwd: REPO, stdio: ['ignore', 2, 2] });
 }
