@@ -94,7 +94,7 @@ const models = new Map<string, Promise<Executor>>();
  * diagnostic: tfjs' max-pool gradient sends a tied window's gradient to the first maximum on cpu and
  * to the last on wasm, webgl and webgpu, so a map that matches wasm but not cpu points at ties.
  */
-const NODE_BACKEND = process.env.GLIMPSE_E2E_NODE_BACKEND ?? 'cpu';
+const NODE_BACKEND = process.env.GLIMPSE_E2E_NODE_BACKEND || 'cpu';
 
 /** The map the figure should show, computed in Node (tfjs cpu) from the same pixels. */
 export async function nodeMap(model: string, method: string, pixels: Shown['pixels'], target: number): Promise<{ map: Float32Array; probs: Float32Array }> {
