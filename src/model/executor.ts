@@ -1,8 +1,9 @@
 /**
- * Runs a parsed layer graph as plain tfjs ops on constant weights (see docs/architecture.md for
- * why not tf.layers). Built once per model: weights are grouped, optionally BN-folded, and every
- * layer compiled to a Step; `forward` then only chains Steps, with no weight re-creation and no
- * sync reads, inside one tf.tidy (safe under tf.grad: tfjs keeps what the tape needs).
+ * Runs a model as plain tfjs ops on constant weights (see docs/architecture.md for why not
+ * tf.layers). Both formats compile to a Program: a Keras layer graph here (weights grouped,
+ * optionally BN-folded, every layer a Step), a GraphDef in graph-program.ts. `forward` then only
+ * chains Steps, with no weight re-creation and no sync reads, inside one tf.tidy (safe under
+ * tf.grad: tfjs keeps what the tape needs).
  */
 import * as tf from '@tensorflow/tfjs-core';
 // Methods differentiate through forward(); tfjs-core alone registers no gradients. '#tfjs-gradients'
@@ -13,17 +14,19 @@ import '#tfjs-gradients';
 import { ModelError, listNames } from './errors';
 import { foldBatchNorms } from './fold';
 import { buildStep, layerKind } from './layers';
+import { checkPreprocessing, type PreprocessingInput } from './metadata';
 import { applyActivation } from './ops/activations';
 import type { Step } from './ops/step';
 import type { ModelGraph } from './topology';
-import type { Executor, ForwardOptions, ForwardResult, LayerInfo, ModelInfo, Preprocessing, ReluRule } from './types';
+import type { Executor, ForwardOptions, ForwardResult, LayerInfo, ModelInfo, ReluRule } from './types';
 import { groupWeights, type LayerWeights } from './weights';
 
 export interface ExecutorMeta {
   /** Shipped id or source URL/path; names the model in every error. */
   id: string;
   labels?: string[];
-  preprocessing?: Preprocessing;
+  /** Validated here (metadata.ts): range one of [0, 1], [0, 255], [-1, 1]; mean / std one per channel. */
+  preprocessing?: PreprocessingInput;
 }
 
 export interface ExecutorOptions {
@@ -34,11 +37,34 @@ export interface ExecutorOptions {
   foldBatchNorm?: boolean;
 }
 
-interface Compiled {
+/** One compiled node: its Step and the names of the nodes feeding it, in argument order. */
+export interface Compiled {
   name: string;
+  /** Keras class or GraphDef op; 'Activation' / 'Softmax' mark a separate softmax at the output. */
   className: string;
   inputs: string[];
   step: Step;
+}
+
+/**
+ * What the executor runs, whatever the model format: a Keras layer graph (below) or a TF GraphDef
+ * (graph-program.ts) both compile to one topologically ordered list of Steps.
+ */
+export interface Program {
+  steps: Compiled[];
+  /** The step that receives the image. */
+  inputName: string;
+  inputShape: [number, number, number];
+  /** The step whose output are the logits. */
+  logitsName: string;
+  /** True when the logits step's own (fused) softmax activation must be skipped. */
+  dropLogitsActivation: boolean;
+  /** Names that stand for another step's output: folded BNs, GraphDef Identity nodes. */
+  aliases: Map<string, string>;
+  /** Tensors the executor owns and disposes (weights, folded constants). */
+  owned: tf.Tensor[];
+  /** The layer table, given the traced output shape (without batch) of every step. */
+  table(shapes: Map<string, number[]>): LayerInfo[];
 }
 
 /** Takes ownership of `weights` (the decoded manifest tensors): they are disposed with the executor. */
@@ -46,10 +72,10 @@ export function createExecutor(graph: ModelGraph, weights: tf.NamedTensorMap, me
   const model = meta.id;
   const owned: tf.Tensor[] = Object.values(weights);
   const compiled: Compiled[] = [];
+  let aliases = new Map<string, string>();
   try {
     let byLayer: Map<string, LayerWeights> = groupWeights(graph, weights, model);
     let executed = graph;
-    let aliases = new Map<string, string>();
     if (options.foldBatchNorm === true) {
       const folded = foldBatchNorms(graph, byLayer, model);
       ({ graph: executed, weights: byLayer, aliases } = folded);
@@ -58,54 +84,70 @@ export function createExecutor(graph: ModelGraph, weights: tf.NamedTensorMap, me
     for (const node of executed.nodes) {
       compiled.push({ ...node, step: buildStep({ model, node, weights: byLayer.get(node.name) }) });
     }
-    return new GraphExecutor(graph, executed, compiled, aliases, owned, meta);
   } catch (err) {
     compiled.forEach((c) => c.step.dispose());
     owned.forEach((t) => t.dispose());
     throw err;
   }
+  const output = compiled.find((s) => s.name === graph.outputName)!;
+  // A separate Softmax / Activation('softmax') layer: the logits are its input. A Dense with a
+  // fused softmax: the logits are that Dense's output before its activation.
+  const softmaxLayer = output.step.activation === 'softmax' && (output.className === 'Activation' || output.className === 'Softmax');
+  return executeProgram({
+    steps: compiled,
+    inputName: graph.inputName,
+    inputShape: graph.inputShape,
+    logitsName: softmaxLayer ? output.inputs[0] : output.name,
+    dropLogitsActivation: output.step.activation === 'softmax' && !softmaxLayer,
+    aliases,
+    owned,
+    table: (shapes) => graph.nodes.map((n): LayerInfo => ({
+      name: n.name, className: n.className, kind: layerKind(n.className),
+      outputShape: shapes.get(n.name) ?? shapes.get(aliases.get(n.name)!)!, inputs: [...n.inputs],
+    })),
+  }, meta);
 }
 
-class GraphExecutor implements Executor {
+/** Wraps a compiled program as an Executor; on any error (e.g. at the shape trace) frees it all. */
+export function executeProgram(program: Program, meta: ExecutorMeta): Executor {
+  try {
+    return new ProgramExecutor(program, meta);
+  } catch (err) {
+    program.steps.forEach((c) => c.step.dispose());
+    program.owned.forEach((t) => t.dispose());
+    throw err;
+  }
+}
+
+class ProgramExecutor implements Executor {
   readonly info: ModelInfo;
+  private readonly steps: Compiled[];
   private readonly index = new Map<string, number>();
+  private readonly inputIndex: number;
   private readonly logitsIndex: number;
-  /** True when the logits are the output layer's pre-activation (its fused softmax is skipped). */
-  private readonly dropOutputSoftmax: boolean;
   private disposed = false;
   private readonly model: string;
 
-  constructor(
-    original: ModelGraph,
-    private readonly graph: ModelGraph,
-    private readonly steps: Compiled[],
-    private readonly aliases: Map<string, string>,
-    private readonly owned: tf.Tensor[],
-    meta: ExecutorMeta,
-  ) {
+  constructor(private readonly program: Program, meta: ExecutorMeta) {
     this.model = meta.id;
-    steps.forEach((s, i) => this.index.set(s.name, i));
-    const output = steps[this.index.get(graph.outputName)!];
-    const softmaxLayer = output.step.activation === 'softmax' && (output.className === 'Activation' || output.className === 'Softmax');
-    this.dropOutputSoftmax = output.step.activation === 'softmax' && !softmaxLayer;
-    const logitsLayer = softmaxLayer ? output.inputs[0] : output.name;
-    this.logitsIndex = this.index.get(logitsLayer)!;
-    const shapes = this.traceShapes(original);
-    const logitsShape = shapes.get(logitsLayer)!;
+    this.steps = program.steps;
+    this.steps.forEach((s, i) => this.index.set(s.name, i));
+    this.inputIndex = this.index.get(program.inputName)!;
+    this.logitsIndex = this.index.get(program.logitsName)!;
+    const shapes = this.traceShapes(program.inputShape);
+    const logitsShape = shapes.get(program.logitsName)!;
     if (logitsShape.length !== 1) {
-      throw new ModelError(meta.id, `the logits must be [batch, classes]; found [batch, ${logitsShape.join(', ')}]`, logitsLayer);
+      throw new ModelError(meta.id, `the logits must be [batch, classes]; found [batch, ${logitsShape.join(', ')}]`, program.logitsName);
     }
     const numClasses = logitsShape[0];
     this.info = {
       id: meta.id,
-      inputShape: graph.inputShape,
+      inputShape: program.inputShape,
       numClasses,
       labels: checkLabels(meta, numClasses),
-      preprocessing: meta.preprocessing ?? { range: [0, 1] },
-      layers: original.nodes.map((n): LayerInfo => ({
-        name: n.name, className: n.className, kind: layerKind(n.className), outputShape: shapes.get(n.name)!, inputs: [...n.inputs],
-      })),
-      logitsLayer,
+      preprocessing: checkPreprocessing(meta.preprocessing ?? {}, program.inputShape[2], meta.id),
+      layers: program.table(shapes),
+      logitsLayer: program.logitsName,
     };
   }
 
@@ -131,10 +173,10 @@ class GraphExecutor implements Executor {
     if (this.disposed) return;
     this.disposed = true;
     this.steps.forEach((s) => s.step.dispose());
-    this.owned.forEach((t) => t.dispose());
+    this.program.owned.forEach((t) => t.dispose());
   }
 
-  /** Runs only the layers that `wanted` depend on; returns outputs by step index. */
+  /** Runs only the steps that `wanted` depend on; returns outputs by step index. */
   private run(x: tf.Tensor4D, rule: ReluRule, wanted: number[]): Array<tf.Tensor | undefined> {
     const needed = new Array<boolean>(this.steps.length).fill(false);
     wanted.forEach((i) => { needed[i] = true; });
@@ -144,8 +186,8 @@ class GraphExecutor implements Executor {
     const values = new Array<tf.Tensor | undefined>(this.steps.length);
     this.steps.forEach((s, i) => {
       if (!needed[i]) return;
-      const inputs = s.className === 'InputLayer' ? [x] : s.inputs.map((name) => values[this.index.get(name)!]!);
-      values[i] = this.apply(s, inputs, rule, i === this.logitsIndex && this.dropOutputSoftmax);
+      const inputs = i === this.inputIndex ? [x] : s.inputs.map((name) => values[this.index.get(name)!]!);
+      values[i] = this.apply(s, inputs, rule, i === this.logitsIndex && this.program.dropLogitsActivation);
     });
     return values;
   }
@@ -161,22 +203,18 @@ class GraphExecutor implements Executor {
     }
   }
 
-  /** One zero-input forward at load: output shapes for the layer table, and early errors. */
-  private traceShapes(original: ModelGraph): Map<string, number[]> {
-    const [h, w, c] = this.graph.inputShape;
+  /** One zero-input forward at load: every step's output shape, and early errors. */
+  private traceShapes([h, w, c]: [number, number, number]): Map<string, number[]> {
     const shapes = new Map<string, number[]>();
     tf.tidy(() => {
       const values = this.run(tf.zeros([1, h, w, c]), 'gradient', this.steps.map((_, i) => i));
       this.steps.forEach((s, i) => shapes.set(s.name, values[i]!.shape.slice(1)));
     });
-    for (const node of original.nodes) {
-      if (!shapes.has(node.name)) shapes.set(node.name, shapes.get(this.aliases.get(node.name)!)!);
-    }
     return shapes;
   }
 
   private tapIndex(name: string): number {
-    const index = this.index.get(this.aliases.get(name) ?? name);
+    const index = this.index.get(this.program.aliases.get(name) ?? name);
     if (index === undefined) {
       throw new ModelError(this.info.id, `unknown tap '${name}'; layers: ${listNames(this.info.layers.map((l) => l.name), 200)}`);
     }

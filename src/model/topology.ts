@@ -179,7 +179,7 @@ function finish(nodes: LayerNode[], inputName: string, outputName: string, model
   }
   const shape = batchShapeOf(input.config);
   if (shape === undefined || shape.length !== 4 || shape.slice(1).some((d) => typeof d !== 'number' || d <= 0)) {
-    throw new ModelError(model, `input must be an image of fixed size [batch, height, width, channels]; found batch shape ${JSON.stringify(shape ?? null)}`, inputName);
+    throw new ModelError(model, `input is not an image: Glimpse supports models whose one input is [batch, height, width, channels] with fixed height, width and channels (channels_last); found batch shape ${JSON.stringify(shape ?? null)}`, inputName);
   }
   const [, h, w, c] = shape as number[];
   return { nodes, inputName, inputShape: [h, w, c], outputName };

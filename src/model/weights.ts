@@ -80,7 +80,7 @@ export function groupWeights(graph: ModelGraph, tensors: tf.NamedTensorMap, mode
   return byLayer;
 }
 
-function checkFinite(tensor: tf.Tensor, model: string, layer: string, name: string): void {
+export function checkFinite(tensor: tf.Tensor, model: string, layer: string, name: string): void {
   if (tensor.dtype !== 'float32') return;
   const values = tensor.dataSync() as Float32Array; // once at load, never in forward
   let bad = 0;

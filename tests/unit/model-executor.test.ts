@@ -43,8 +43,8 @@ function executorGrad(ex: Executor, x: tf.Tensor4D, target: number, softmax: boo
 describe('executor matches tf.layers on every fixture', () => {
   const names = ['mnist-conv-bn', 'residual-96', 'separable', 'conv1x1-head', 'flatten-dense', 'grey-strided', 'even-kernels', 'misc-layers'];
 
-  it('builds eight fixtures', () => {
-    expect(fixtures.map((f) => f.name)).toEqual(names);
+  it('builds eight LayersModel fixtures and the GraphModel one (checked in model-graph.test.ts)', () => {
+    expect(fixtures.map((f) => f.name)).toEqual([...names, 'graph-model']);
   });
 
   for (const name of names) {

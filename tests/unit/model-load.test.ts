@@ -102,12 +102,13 @@ describe('loadModel', () => {
       .rejects.toThrow('it starts with "<!doctype html>"');
   });
 
-  it('no modelTopology, no weightsManifest, and GraphModels', async () => {
+  it('no modelTopology, no weightsManifest, and an empty GraphModel', async () => {
     const load = (json: object) => loadModel('/g/model.json', memoryReaders({ '/g/model.json': JSON.stringify(json) }));
-    await expect(load({ weightsManifest: [] })).rejects.toThrow("model '/g/model.json': model.json has no modelTopology; expected a tfjs LayersModel with modelTopology and weightsManifest");
+    await expect(load({ weightsManifest: [] })).rejects.toThrow(
+      "model '/g/model.json': model.json has no modelTopology; expected a tfjs model.json (LayersModel or GraphModel) with modelTopology and weightsManifest");
     await expect(load({ modelTopology: { class_name: 'Sequential' } })).rejects.toThrow("model '/g/model.json': model.json has no weightsManifest");
     await expect(load({ format: 'graph-model', modelTopology: { node: [] }, weightsManifest: [] })).rejects.toThrow(
-      "model '/g/model.json': this looks like a GraphModel; Glimpse needs a LayersModel (");
+      "model '/g/model.json': Glimpse needs exactly one image input (a Placeholder); the graph has 0");
   });
 });
 

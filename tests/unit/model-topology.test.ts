@@ -99,7 +99,7 @@ describe('parseTopology', () => {
     expect(() => parseTopology({ class_name: 'Sequential', config: { layers: [{ class_name: 'Flatten', config: { name: 'f' } }] } }, 'm'))
       .toThrow("model 'm': Sequential model declares no input shape (no InputLayer, no batch_input_shape on the first layer)");
     const vector = { class_name: 'Sequential', config: { layers: [{ class_name: 'Dense', config: { name: 'd', batch_input_shape: [null, 784] } }] } };
-    expect(() => parseTopology(vector, 'm')).toThrow('input must be an image of fixed size [batch, height, width, channels]; found batch shape [null,784]');
+    expect(() => parseTopology(vector, 'm')).toThrow("model 'm', layer 'input': input is not an image: Glimpse supports models whose one input is [batch, height, width, channels] with fixed height, width and channels (channels_last); found batch shape [null,784]");
     expect(() => parseTopology({ class_name: 'Graph' }, 'm')).toThrow("modelTopology class_name must be Sequential, Model or Functional; found 'Graph'");
   });
 });

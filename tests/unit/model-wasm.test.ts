@@ -58,7 +58,7 @@ function relError(a: Float32Array, b: Float32Array): number {
 
 describe('wasm backend matches cpu', () => {
   // Every fixture, so that every op the executor uses is known to have a wasm gradient path.
-  for (const name of ['mnist-conv-bn', 'residual-96', 'separable', 'conv1x1-head', 'flatten-dense', 'grey-strided', 'even-kernels', 'misc-layers']) {
+  for (const name of ['mnist-conv-bn', 'residual-96', 'separable', 'conv1x1-head', 'flatten-dense', 'grey-strided', 'even-kernels', 'misc-layers', 'graph-model']) {
     it(`${name}: logits, input gradient and guided gradient`, async () => {
       const fixture = fixtures.find((f) => f.name === name)!;
       const cpu = await run('cpu', fixture);
