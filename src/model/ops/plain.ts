@@ -4,6 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from '../errors';
+import { maxPool } from './max-pool';
 import { ACTIVATION_NAMES, activationName, isKnownActivation, relu } from './activations';
 import { noDispose, numberField, one, pair, paddingField, type BuildContext, type Step, type StepBuilder } from './step';
 
@@ -66,7 +67,7 @@ function pool(kind: 'max' | 'avg'): StepBuilder {
     const size = pair(ctx, 'pool_size', [2, 2]);
     const strides = pair(ctx, 'strides', size);
     const padding = paddingField(ctx);
-    const op = kind === 'max' ? tf.maxPool : tf.avgPool;
+    const op = kind === 'max' ? maxPool : tf.avgPool;
     return plain((xs) => op(one(xs) as tf.Tensor4D, size, strides, padding));
   };
 }
