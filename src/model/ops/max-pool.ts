@@ -7,6 +7,7 @@
  * non-overlapping windows (stride = pool size, the usual case); overlapping windows keep tf's gradient.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { unaryCustomGrad } from './step';
 
 type Padding = 'valid' | 'same';
 
@@ -43,13 +44,13 @@ function uncover(g: tf.Tensor4D, h: number, w: number, padTop: number, padLeft: 
 export function maxPool(x: tf.Tensor4D, size: [number, number], strides: [number, number], padding: Padding): tf.Tensor4D {
   const [ph, pw] = size;
   if (strides[0] !== ph || strides[1] !== pw) return tf.maxPool(x, size, strides, padding);
-  const pooled = tf.customGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
+  const pooled = unaryCustomGrad((input: tf.Tensor, save: tf.GradSaveFunc) => {
     const x4 = input as tf.Tensor4D;
     const y = tf.maxPool(x4, size, strides, padding);
     save([x4, y]);
     return {
       value: y,
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => {
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
         const [xs, ys] = saved as [tf.Tensor4D, tf.Tensor4D];
         const [, h, w] = xs.shape;
         const [, oh, ow] = ys.shape;
@@ -66,5 +67,5 @@ export function maxPool(x: tf.Tensor4D, size: [number, number], strides: [number
       },
     };
   });
-  return pooled(x) as tf.Tensor4D;
+  return pooled(x);
 }
