@@ -26,12 +26,15 @@ const SHIPPED_ID = /^[a-z0-9][a-z0-9-]*$/;
 
 export interface AttributeSource {
   getAttribute(name: string): string | null;
+  /** The nearest ancestor (or self) matching a selector: used for the article's default model. */
+  closest?(selector: string): { getAttribute(name: string): string | null } | null;
 }
 
 /** Throws with the attribute's name and the allowed forms. */
 export function parseFigureProps(el: AttributeSource, pageUrl: string, fallbackKey: string): FigureProps {
-  const model = el.getAttribute('model')?.trim() ?? '';
-  if (model === '') throw new Error("the figure has no 'model' attribute; give a shipped id like 'fashion-cnn' or a model.json URL");
+  // A figure's own model wins; otherwise the article's front-matter `model` (data-glimpse-model on the body).
+  const model = (el.getAttribute('model') ?? el.closest?.('[data-glimpse-model]')?.getAttribute('data-glimpse-model') ?? '').trim();
+  if (model === '') throw new Error("the figure has no 'model' attribute and the page names no default model; give a shipped id like 'fashion-cnn' or a model.json URL");
   const method = el.getAttribute('method')?.trim() || 'vanilla-gradient';
   const base = el.getAttribute('models-base') ?? '/models';
   const imageAttr = el.getAttribute('image')?.trim() ?? '0';

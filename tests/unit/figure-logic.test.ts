@@ -24,8 +24,15 @@ describe('parseFigureProps', () => {
   });
 
   it('names the attribute and the allowed forms when they are wrong', () => {
-    expect(() => parseFigureProps(attrs({}), PAGE, 'k')).toThrow(/no 'model' attribute; give a shipped id/);
+    expect(() => parseFigureProps(attrs({}), PAGE, 'k')).toThrow(/no 'model' attribute and the page names no default model; give a shipped id/);
     expect(() => parseFigureProps(attrs({ model: 'm', target: 'two' }), PAGE, 'k')).toThrow("the figure's 'target' must be a class index (an integer); got 'two'");
+  });
+
+  it("falls back to the article's default model, and a figure's own model wins", () => {
+    const article = { getAttribute: (n: string) => (n === 'data-glimpse-model' ? 'shapes-cnn' : null) };
+    const inArticle = (a: Record<string, string>) => ({ ...attrs(a), closest: (sel: string) => (sel === '[data-glimpse-model]' ? article : null) });
+    expect(parseFigureProps(inArticle({}), PAGE, 'k').model).toBe('shapes-cnn');
+    expect(parseFigureProps(inArticle({ model: 'fashion-cnn' }), PAGE, 'k').model).toBe('fashion-cnn');
   });
 
   it('reads a forced backend from the query, ignoring unknown names', () => {
