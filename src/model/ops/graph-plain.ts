@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { attrBool, attrInts, attrNumber } from '../graph-def';
 import { constInput, constInts, expectInputs, expectNhwc, opError, paddingOf, spatial, type OpBuilder } from './graph-context';
+import { maxPool } from './max-pool';
 import { noDispose, type Step } from './step';
 
 const plain = (core: Step['core'], activation = 'linear'): Step => ({ core, activation, dispose: noDispose });
@@ -54,7 +55,8 @@ function pool(kind: 'max' | 'avg'): OpBuilder {
     const strides = spatial(ctx, 'strides');
     const { padding, explicit } = paddingOf(ctx);
     if (explicit !== undefined) throw opError(ctx, 'pooling with EXPLICIT padding is not supported; expected SAME or VALID');
-    const op = kind === 'max' ? tf.maxPool : tf.avgPool;
+    // The Keras path's max pool: ties split equally, so maps agree across backends (max-pool.ts).
+    const op = kind === 'max' ? maxPool : tf.avgPool;
     return plain((xs) => op(xs[0] as tf.Tensor4D, size, strides, padding));
   };
 }

@@ -11,7 +11,11 @@ import { noDispose, type Step } from './step';
 
 /** Fused activations the executor applies itself (by Keras activation name, ReLU rules included). */
 const FUSED_ACTIVATIONS: Record<string, string> = { Relu: 'relu', Relu6: 'relu6', Elu: 'elu', Sigmoid: 'sigmoid', Tanh: 'tanh' };
-const FUSED_OPS = ['BiasAdd', 'FusedBatchNorm', ...Object.keys(FUSED_ACTIVATIONS), 'LeakyRelu', 'Prelu'];
+/** What may follow the conv / matmul in fused_ops: first one of these two... */
+export const FUSED_FIRST = ['BiasAdd', 'FusedBatchNorm'];
+/** ...then at most one of these. */
+export const FUSED_ACTIVATION_OPS = [...Object.keys(FUSED_ACTIVATIONS), 'LeakyRelu', 'Prelu'];
+const FUSED_OPS = [...FUSED_FIRST, ...FUSED_ACTIVATION_OPS];
 
 /** y = x * scale + shift from FusedBatchNorm's scale, offset, mean, variance (inference mode). */
 function batchNormAffine(ctx: OpContext, first: number): { scale: tf.Tensor; shift: tf.Tensor } {
@@ -40,7 +44,7 @@ function fusedTail(ctx: OpContext, first: number): Tail {
   const ops = attrStrings(ctx.model, ctx.node, 'fused_ops');
   const unknown = ops.filter((op) => !FUSED_OPS.includes(op));
   if (unknown.length > 0 || ops.length > 2 || (ops.length > 0 && ops[0] !== 'BiasAdd' && ops[0] !== 'FusedBatchNorm')) {
-    throw opError(ctx, `unsupported fused_ops [${ops.join(', ')}]; supported: BiasAdd or FusedBatchNorm, then one of ${FUSED_OPS.slice(2).join(', ')}`);
+    throw opError(ctx, `unsupported fused_ops [${ops.join(', ')}]; supported: ${FUSED_FIRST.join(' or ')}, then one of ${FUSED_ACTIVATION_OPS.join(', ')}`);
   }
   let affine: (y: tf.Tensor) => tf.Tensor = (y) => y;
   let owned: tf.Tensor[] = [];
