@@ -1,7 +1,8 @@
 /**
- * Shared model types. A Glimpse model is a tfjs LayersModel (model.json + weight shards) executed as
- * plain tfjs ops with constant weights by `Executor` (see executor.ts), never through tf.layers at run
- * time: gradients through tf.layers cost seconds on cpu and fail on wasm (DEVELOPERS.md).
+ * Shared model types. A Glimpse model is a tfjs LayersModel or GraphModel (model.json + weight
+ * shards) executed as plain tfjs ops with constant weights by `Executor` (see executor.ts), never
+ * through tf.layers or tfjs-converter at run time: gradients through tf.layers cost seconds on cpu
+ * and fail on wasm (DEVELOPERS.md).
  */
 import type * as tf from '@tensorflow/tfjs-core';
 
@@ -12,7 +13,7 @@ export type LayerKind =
 /** One row of a model's layer table. Layers are always addressed by this explicit name. */
 export interface LayerInfo {
   name: string;
-  /** Keras class name as written in model.json, e.g. "Conv2D". */
+  /** Keras class name as written in model.json, e.g. "Conv2D"; for a GraphModel the node's op, e.g. "Relu". */
   className: string;
   kind: LayerKind;
   /** Output shape without the batch dimension, e.g. [28, 28, 32] or [10]. */
