@@ -11,11 +11,14 @@ import { unaryCustomGrad } from './step';
 
 type Padding = 'valid' | 'same';
 
-/** Repeats each cell of `y` [b, h, w, c] into a ph × pw block: [b, h*ph, w*pw, c]. */
+/**
+ * Repeats each cell of `y` [b, h, w, c] into a ph × pw block: [b, h*ph, w*pw, c]. Every tensor stays
+ * rank 4: a rank-6 tile made the WebGPU backend lose its device.
+ */
 function upsampleBlocks(y: tf.Tensor4D, ph: number, pw: number): tf.Tensor4D {
   const [b, h, w, c] = y.shape;
-  const tiled = tf.tile(tf.reshape(y, [b, h, 1, w, 1, c]), [1, 1, ph, 1, pw, 1]);
-  return tf.reshape(tiled, [b, h * ph, w * pw, c]);
+  const wide = tf.reshape(tf.tile(tf.reshape(y, [b * h, w, 1, c]), [1, 1, pw, 1]), [b, h, 1, w * pw * c]);
+  return tf.reshape(tf.tile(wide, [1, 1, ph, 1]), [b, h * ph, w * pw, c]);
 }
 
 /**
