@@ -5,8 +5,8 @@
  * rather than re-deriving them, so "the gradient" means the same thing in every figure.
  */
 import * as tf from '@tensorflow/tfjs-core';
-// tfjs-core alone ships no gradient functions; the union bundle registers them, we import core only.
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs-core alone ships no gradient functions; '#tfjs-gradients' (package.json "imports") registers them.
+import '#tfjs-gradients';
 import type { Executor, ReluRule } from '../model/types';
 import type { Attribution } from './types';
 

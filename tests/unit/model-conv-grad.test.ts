@@ -5,7 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import '@tensorflow/tfjs-core/dist/register_all_gradients';
+import '#tfjs-gradients';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeConv2d, makeDepthwiseConv2d, type ConvGeometry } from '../../src/model/ops/conv';
 
