@@ -88,7 +88,7 @@ def evaluate_all(model, sets):
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--variant", required=True, choices=list(MODEL_IDS))
-    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--epochs", type=int, default=7)
     ap.add_argument("--batch", type=int, default=64)
     ap.add_argument("--lr", type=float, default=3e-3, help="peak learning rate of the one-cycle schedule")
     ap.add_argument("--weight-decay", type=float, default=1e-4)
@@ -133,7 +133,7 @@ def main():
     sched = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=args.lr, epochs=args.epochs, steps_per_epoch=steps)
 
     history = []
-    start = time.time()
+    start, cpu_start = time.time(), time.process_time()
     for epoch in range(1, args.epochs + 1):
         t0 = time.time()
         model.train()
@@ -162,7 +162,7 @@ def main():
                            ("evalSeconds", round(time.time() - t0 - train_seconds, 1))])
         history.append(row)
         print(json.dumps(row), flush=True)
-    wall = time.time() - start
+    wall, cpu = time.time() - start, time.process_time() - cpu_start
 
     final = evaluate_all(model, sets)
     os.makedirs(os.path.dirname(checkpoint), exist_ok=True)
@@ -190,6 +190,8 @@ def main():
         ("augmentation", "random transpose (mirror about the main diagonal), p = 0.5"),
         ("threads", args.threads),
         ("trainingWallSeconds", round(wall, 1)),
+        ("trainingCpuSeconds", round(cpu, 1)),
+        ("loadAverage1min", round(os.getloadavg()[0], 1)),
         ("pytorch", final),
         ("machine", f"{os.cpu_count()}-core {platform.machine()}, PyTorch {torch.__version__} CPU, "
                     f"Python {platform.python_version()}"),
