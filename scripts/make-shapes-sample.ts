@@ -1,6 +1,10 @@
 /**
- * Writes the shipped `shapes` sample: the first 100 images of each class of the biased test split
- * (seed 1), in test-set order, so both shapes models are shown the same images with the corner mark.
+ * Writes the shipped `shapes` sample: 20 images of each class of the biased test split (seed 1), in
+ * test-set order, so both shapes models are shown the same images with the corner mark. 120 images
+ * (1.5 MB) rather than more because a figure downloads the whole sample.bin. The mark agrees with the
+ * class in 1 image in 6 in the test split; the sample keeps exactly that mix (20 agreeing, 100
+ * conflicting), so the biased model's gap is visible in it: class c takes the first `agreeQuota(c)`
+ * cue-agreeing and the first 20 - agreeQuota(c) cue-conflicting images of its class.
  *
  *   npx tsx scripts/make-shapes-sample.ts
  *
@@ -18,17 +22,28 @@ import type { ShapesOptions } from '../src/data/shapes';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const SAMPLE_DIR = join(ROOT, 'public/data/shapes');
-export const PER_CLASS = 100;
+export const PER_CLASS = 20;
+/** Cue-agreeing images in the whole sample: 1 in 6, as in the test split. */
+export const AGREEING = 20;
 /** The biased test split: the mark's class is independent of the image's class. */
 export const SAMPLE_GENERATOR: ShapesOptions = { seed: 1, split: 'test', bias: { cue: 'corner-mark', strength: 0.95 } };
 
+/** AGREEING spread over the classes by cumulative rounding (20 over 6: 3, 4, 3, 3, 4, 3). */
+export function agreeQuota(c: number): number {
+  const n = SHAPE_CLASSES.length;
+  return Math.round((AGREEING * (c + 1)) / n) - Math.round((AGREEING * c) / n);
+}
+
 function main(): void {
-  const taken = SHAPE_CLASSES.map(() => 0);
+  // taken[c][1]: cue-agreeing images of class c so far, taken[c][0]: cue-conflicting ones.
+  const taken = SHAPE_CLASSES.map(() => [0, 0]);
+  const quota = (c: number, agrees: boolean) => (agrees ? agreeQuota(c) : PER_CLASS - agreeQuota(c));
   const chosen: ReturnType<typeof renderSample>[] = [];
   for (let i = 0; chosen.length < PER_CLASS * SHAPE_CLASSES.length; i++) {
     const s = renderSample(i, SAMPLE_GENERATOR);
-    if (taken[s.label] < PER_CLASS) {
-      taken[s.label] += 1;
+    const agrees = s.cueAgrees ?? false;
+    if (taken[s.label][Number(agrees)] < quota(s.label, agrees)) {
+      taken[s.label][Number(agrees)] += 1;
       chosen.push(s);
     }
   }

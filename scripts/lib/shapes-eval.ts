@@ -86,7 +86,7 @@ export interface ShapesSampleSet extends CueImageSet {
   meta: Record<string, unknown>;
 }
 
-/** public/data/shapes/sample.{json,bin}: 600 biased test images with per-image cueAgrees. */
+/** public/data/shapes/sample.{json,bin}: 120 biased test images (20 per class) with per-image cueAgrees. */
 export function loadShapesSample(): ShapesSampleSet {
   const sample = loadSample(join(ROOT, 'public/data/shapes/sample.json'));
   const { cueAgrees, cueLabels, generator } = sample.meta as unknown as {

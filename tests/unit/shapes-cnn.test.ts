@@ -58,24 +58,42 @@ describe('shipped shapes sample', () => {
     generator: { seed: number; split: 'test'; bias: { cue: 'corner-mark'; strength: number } };
   };
 
-  it('is 600 uint8 64x64x3 images, the first 100 of each class of the biased test split, in order', () => {
-    expect(statSync(join(ROOT, 'public/data/shapes/sample.bin')).size).toBe(600 * 64 * 64 * 3);
-    expect(sample.count).toBe(600);
-    expect(SHAPE_CLASSES.map((_, c) => sample.labels.filter((l) => l === c).length)).toEqual(Array(6).fill(100));
+  it('is 120 uint8 64x64x3 images, 20 of each class of the biased test split, in order', () => {
+    expect(statSync(join(ROOT, 'public/data/shapes/sample.bin')).size).toBe(120 * 64 * 64 * 3);
+    expect(sample.count).toBe(120);
+    expect(SHAPE_CLASSES.map((_, c) => sample.labels.filter((l) => l === c).length)).toEqual(Array(6).fill(20));
     expect(meta.testIndices.every((v, i) => i === 0 || v > meta.testIndices[i - 1])).toBe(true);
     expect(meta.classNames).toEqual([...SHAPE_CLASSES]);
     expect(meta.generator).toEqual({ seed: 1, split: 'test', bias: { cue: 'corner-mark', strength: 0.95 } });
   });
 
+  it('takes, per class, the first cue-agreeing and the first cue-conflicting test images up to 20 in all', () => {
+    // 20 agreeing images spread over 6 classes by cumulative rounding: round(20(c+1)/6) - round(20c/6).
+    const quota = [3, 4, 3, 3, 4, 3];
+    expect(SHAPE_CLASSES.map((_, c) => meta.cueAgrees.filter((a, i) => a && sample.labels[i] === c).length)).toEqual(quota);
+    const last = meta.testIndices.at(-1)!;
+    const taken = SHAPE_CLASSES.map(() => [0, 0]);
+    const expected: number[] = [];
+    for (let i = 0; i <= last; i++) {
+      const s = renderSample(i, meta.generator);
+      const a = Number(s.cueAgrees);
+      if (taken[s.label][a] < (a ? quota[s.label] : 20 - quota[s.label])) {
+        taken[s.label][a] += 1;
+        expected.push(i);
+      }
+    }
+    expect(meta.testIndices).toEqual(expected);
+  });
+
   it('holds the generator\'s own pixels, labels and cue records', () => {
-    for (const n of [0, 1, 299, 599]) {
+    for (const n of [0, 1, 59, 119]) {
       const s = renderSample(meta.testIndices[n], meta.generator);
       expect(Buffer.from(sample.pixels.subarray(n * 12288, (n + 1) * 12288)).equals(Buffer.from(s.image))).toBe(true);
       expect([sample.labels[n], meta.cueLabels[n], meta.cueAgrees[n]]).toEqual([s.label, s.cue?.label, s.cueAgrees]);
     }
-    // cueAgrees is exactly "mark class = label"; in the test split that is 1 in 6 (here 100 of 600).
+    // cueAgrees is exactly "mark class = label"; in the test split that is 1 in 6, kept in the sample (20 of 120).
     expect(meta.cueAgrees).toEqual(sample.labels.map((l, i) => l === meta.cueLabels[i]));
-    expect(meta.cueAgrees.filter(Boolean).length).toBe(100);
+    expect(meta.cueAgrees.filter(Boolean).length).toBe(20);
   });
 });
 
@@ -126,9 +144,9 @@ describe('shapes models in tfjs (wasm)', () => {
     expect(m.cueConflicting).toEqual(subsets.sampleCueConflicting);
     expect(m.clean).toEqual(subsets.sampleClean);
     expect(glimpse[id].metrics.sampleAccuracy).toBe(m.all.accuracy);
-    expect(glimpse[id].metrics.sampleCount).toBe(600);
+    expect(glimpse[id].metrics.sampleCount).toBe(120);
     expect(m.errorsNamingCue).toEqual(subsets.sampleCueConflictingErrorsNamingCue);
-    expect([m.cueAgreeing.count, m.cueConflicting.count]).toEqual([100, 500]);
+    expect([m.cueAgreeing.count, m.cueConflicting.count]).toEqual([20, 100]);
   });
 
   it('shapes-cnn-biased carries shapes-cnn\'s numbers for contrast, identical to shapes-cnn\'s own', () => {
@@ -155,7 +173,7 @@ describe('shapes models in tfjs (wasm)', () => {
     expect([cueAgreeing.correct, cueConflicting.correct]).toEqual([348, 1586]);
     expect(cueAgreeing.accuracy - cueConflicting.accuracy).toBeCloseTo(0.04, 4);
     expect(e).toEqual({ errors: 66, namingCue: 62 });
-    // On the sample, measured here: all 100 agreeing images right, 475 of the 500 conflicting ones.
+    // On the sample, measured here: all 20 agreeing images right, 92 of the 100 conflicting ones.
     const m = measured['shapes-cnn-biased']!;
     expect(m.cueAgreeing.accuracy - m.cueConflicting.accuracy).toBeGreaterThanOrEqual(0.03);
     // shapes-cnn, which never saw a mark, shows no such gap (the contrast the card draws).
