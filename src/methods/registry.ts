@@ -3,13 +3,18 @@
  * import it. Adding a method = one file named by its id + one line in `METHODS`.
  */
 import { gradientXInput } from './gradient-x-input';
+import { occlusion } from './occlusion';
 import type { MethodDef } from './types';
 import { vanillaGradient } from './vanilla-gradient';
 
 export { resolveTarget, validTargets } from './target';
 export type { TargetSpec } from './target';
 
-const METHODS: readonly MethodDef[] = [vanillaGradient, gradientXInput];
+const METHODS: readonly MethodDef[] = [
+  vanillaGradient,
+  gradientXInput,
+  occlusion,
+];
 
 /** Method ids in registry order, e.g. for an article schema enum. */
 export const METHOD_IDS: readonly string[] = METHODS.map((m) => m.id);

@@ -59,5 +59,10 @@ export interface MethodDef<O extends Record<string, unknown> = Record<string, un
   /** One schema read by UI controls, worker validation and tests. Parsing fills in defaults. */
   options: z.ZodType<O, z.ZodTypeDef, unknown>;
   display: DisplaySpec;
+  /**
+   * Options the registry property tests run with instead of the defaults, for methods whose
+   * defaults cost minutes on the tests' largest fixtures (e.g. fewer RISE masks). Parsed by `options`.
+   */
+  testOptions?: Record<string, unknown>;
   run(model: Executor, input: tf.Tensor4D, target: number, options: O, ctx: RunContext): Promise<Attribution>;
 }

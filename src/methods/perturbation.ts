@@ -1,0 +1,75 @@
+/**
+ * Pieces the perturbation methods (occlusion, RISE, LIME) share: scoring many perturbed copies of
+ * one image in batches (never one forward per copy; the abort signal is checked between batches),
+ * pixel values in [0, 1] mapped into the model's input space, and per-pixel maps spread over the
+ * channels to keep Captum's same-shape-as-input contract.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import type { Executor, ModelInfo } from '../model/types';
+import type { RunContext } from './types';
+
+/** What a perturbed copy is scored by: the target's pre-softmax logit or its softmax probability. */
+export type ScoreKind = 'logit' | 'probability';
+export const SCORE_KINDS = ['logit', 'probability'] as const;
+
+/**
+ * Scores of `total` perturbed copies, `batchSize` at a time. `makeBatch(start, count)` returns the
+ * copies start..start+count-1 (the caller's tensor; disposed here). Throws when `ctx.signal` is
+ * aborted between batches, so a superseded figure request stops early.
+ */
+export async function scoreBatches(
+  model: Executor,
+  target: number,
+  score: ScoreKind,
+  total: number,
+  batchSize: number,
+  makeBatch: (start: number, count: number) => tf.Tensor4D,
+  ctx: RunContext,
+  method: string,
+): Promise<Float32Array> {
+  const out = new Float32Array(total);
+  for (let start = 0; start < total; start += batchSize) {
+    throwIfAborted(ctx, method);
+    const count = Math.min(batchSize, total - start);
+    const batch = makeBatch(start, count);
+    const scores = tf.tidy(() => {
+      const logits = model.forward(batch).logits;
+      const chosen = score === 'probability' ? tf.softmax(logits) : logits;
+      return tf.reshape(tf.slice(chosen, [0, target], [-1, 1]), [-1]);
+    });
+    batch.dispose();
+    out.set((await scores.data()) as Float32Array, start);
+    scores.dispose();
+  }
+  throwIfAborted(ctx, method);
+  return out;
+}
+
+/** Error named 'AbortError' (as fetch's) so callers can tell cancellation from failure. */
+export function throwIfAborted(ctx: RunContext, method: string): void {
+  if (ctx.signal?.aborted) {
+    const error = new Error(`${method}: aborted (a newer request superseded this one)`);
+    error.name = 'AbortError';
+    throw error;
+  }
+}
+
+/**
+ * The model-input value of a pixel value v in [0, 1] on each channel: the same mapping as
+ * pixelsToInput (range, then (x - mean) / std), so "grey" means grey to every model.
+ */
+export function pixelValueToInput(info: ModelInfo, v: number): number[] {
+  const c = info.inputShape[2];
+  const [lo, hi] = info.preprocessing.range;
+  const mean = info.preprocessing.mean ?? new Array<number>(c).fill(0);
+  const std = info.preprocessing.std ?? new Array<number>(c).fill(1);
+  return Array.from({ length: c }, (_, ch) => (v * (hi - lo) + lo - mean[ch]) / std[ch]);
+}
+
+/** A per-pixel [h*w] map repeated over `channels`, row-major [h, w, c]. */
+export function spreadOverChannels(map: Float32Array, channels: number): Float32Array {
+  if (channels === 1) return map;
+  const out = new Float32Array(map.length * channels);
+  for (let p = 0; p < map.length; p++) out.fill(map[p], p * channels, (p + 1) * channels);
+  return out;
+}

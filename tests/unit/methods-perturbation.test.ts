@@ -1,0 +1,144 @@
+/**
+ * Perturbation methods (occlusion, RISE) on hand-weighted linear nets, where the drop in score of
+ * any occluded copy is a sum of w * x that can be written down: exact values, overlap averaging,
+ * fills, batching, abort, RISE's mask statistics and concentration on the one region that matters.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fillTensor, occlusion, occlusionGeometry, windowStarts } from '../../src/methods/occlusion';
+import { pixelValueToInput } from '../../src/methods/perturbation';
+import type { ModelInfo } from '../../src/model/types';
+import { linearNet, seeded, useCpu } from './methods-nets';
+
+beforeAll(useCpu);
+
+const run = (model: ReturnType<typeof linearNet>, x: number[], target: number, options: Record<string, unknown>, seed = 0) => {
+  const [h, w, c] = model.info.inputShape;
+  const input = tf.tensor4d(x, [1, h, w, c]);
+  return occlusion.run(model, input, target, occlusion.options.parse(options), { seed }).finally(() => input.dispose());
+};
+
+describe('occlusion geometry', () => {
+  it('defaults scale with the image: window round(min/7), stride round(window/2)', () => {
+    expect(occlusionGeometry(28, 28, {})).toEqual({ windowSize: 4, stride: 2 });
+    expect(occlusionGeometry(64, 64, {})).toEqual({ windowSize: 9, stride: 5 });
+    expect(occlusionGeometry(3, 3, { windowSize: 24 })).toEqual({ windowSize: 3, stride: 2 });
+  });
+
+  it('window starts add a last window flush with the edge when the stride skips it', () => {
+    expect(windowStarts(28, 4, 2)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]);
+    expect(windowStarts(10, 4, 4)).toEqual([0, 4, 6]);
+    expect(windowStarts(6, 3, 3)).toEqual([0, 3]);
+  });
+});
+
+describe('occlusion on additive models', () => {
+  it('zero fill, stride = window: every pixel gets its patch contribution sum_patch w x', async () => {
+    const rand = seeded(5);
+    const w0 = Array.from({ length: 36 }, () => rand() - 0.5);
+    const w1 = Array.from({ length: 36 }, () => rand() - 0.5);
+    const model = linearNet([6, 6, 1], [w0, w1], [0.3, -0.2]);
+    const x = Array.from({ length: 36 }, rand);
+    const a = await run(model, x, 1, { windowSize: 3, stride: 3 });
+    for (let r = 0; r < 6; r++) {
+      for (let c = 0; c < 6; c++) {
+        const pr = r - (r % 3);
+        const pc = c - (c % 3);
+        let expected = 0;
+        for (let i = pr; i < pr + 3; i++) for (let j = pc; j < pc + 3; j++) expected += w1[i * 6 + j] * x[i * 6 + j];
+        expect(a.values[r * 6 + c]).toBeCloseTo(expected, 5);
+      }
+    }
+    model.dispose();
+  });
+
+  it('patches span all channels; the value repeats on each channel', async () => {
+    // 2x2x2 input, one 2x2 window: the drop is the whole score minus the bias, 1 + 2 + 3 + 4 = 10.
+    const model = linearNet([2, 2, 2], [[1, 2, 3, 4, 0, 0, 0, 0]], [5]);
+    const a = await run(model, [1, 1, 1, 1, 1, 1, 1, 1], 0, { windowSize: 2 });
+    expect(Array.from(a.values)).toEqual(new Array(8).fill(10));
+    expect(a.stats.targetLogit).toBeCloseTo(15, 5);
+    model.dispose();
+  });
+
+  it('overlapping windows average the drops of the windows covering each pixel', async () => {
+    // 3x3, w = 1..9, x = 1, window 2 stride 1: windows at (0,0) (0,1) (1,0) (1,1) drop 12, 16, 24, 28.
+    const model = linearNet([3, 3, 1], [[1, 2, 3, 4, 5, 6, 7, 8, 9]], [0]);
+    const a = await run(model, new Array(9).fill(1), 0, { windowSize: 2, stride: 1 });
+    const expected = [12, 14, 16, 18, 20, 22, 24, 26, 28];
+    expected.forEach((e, i) => expect(a.values[i]).toBeCloseTo(e, 5));
+    model.dispose();
+  });
+
+  it("'mean' fill: the drop is sum_patch w (x - mean of the image)", async () => {
+    const model = linearNet([2, 2, 1], [[1, -2, 3, 0.5]], [0]);
+    const x = [0.2, 0.4, 0.6, 1.0]; // mean 0.55
+    const a = await run(model, x, 0, { windowSize: 1, stride: 1, fill: 'mean' });
+    [1, -2, 3, 0.5].forEach((w, i) => expect(a.values[i]).toBeCloseTo(w * (x[i] - 0.55), 5));
+    model.dispose();
+  });
+
+  it("'grey' fill is pixel 0.5 mapped through preprocessing; 'blur' of a flat image changes nothing", async () => {
+    const model = linearNet([4, 4, 1], [new Array(16).fill(1)], [0]);
+    model.info.preprocessing = { range: [-1, 1] }; // grey 0.5 -> input 0
+    const grey = await run(model, new Array(16).fill(0.8), 0, { windowSize: 2, stride: 2, fill: 'grey' });
+    grey.values.forEach((v) => expect(v).toBeCloseTo(4 * 0.8, 5));
+    const blur = await run(model, new Array(16).fill(0.8), 0, { windowSize: 2, stride: 2, fill: 'blur' });
+    blur.values.forEach((v) => expect(Math.abs(v)).toBeLessThan(1e-5));
+    model.dispose();
+  });
+
+  it("score 'probability': the drop in the target's softmax probability", async () => {
+    // Two classes, logits (x0 + x1, 0): occluding pixel 0 of x = (1, 2) moves p from s(3) to s(2).
+    const model = linearNet([1, 2, 1], [[1, 1], [0, 0]], [0, 0]);
+    const a = await run(model, [1, 2], 0, { windowSize: 1, fill: 'zero', score: 'probability' });
+    const s = (z: number) => 1 / (1 + Math.exp(-z));
+    expect(a.values[0]).toBeCloseTo(s(3) - s(2), 5);
+    expect(a.values[1]).toBeCloseTo(s(3) - s(1), 5);
+    model.dispose();
+  });
+
+  it('batchSize does not change the result', async () => {
+    const rand = seeded(9);
+    const model = linearNet([7, 7, 3], [Array.from({ length: 147 }, () => rand() - 0.5)], [0]);
+    const x = Array.from({ length: 147 }, rand);
+    const one = await run(model, x, 0, { windowSize: 3, stride: 2, fill: 'blur', batchSize: 1 });
+    const three = await run(model, x, 0, { windowSize: 3, stride: 2, fill: 'blur', batchSize: 3 });
+    const all = await run(model, x, 0, { windowSize: 3, stride: 2, fill: 'blur' });
+    Array.from(one.values).forEach((v, i) => {
+      expect(three.values[i]).toBeCloseTo(v, 5);
+      expect(all.values[i]).toBeCloseTo(v, 5);
+    });
+    model.dispose();
+  });
+});
+
+describe('occlusion errors and cancellation', () => {
+  it('an unknown fill names the allowed ones (schema and direct call)', () => {
+    const r = occlusion.options.safeParse({ fill: 'black' });
+    expect(r.success).toBe(false);
+    if (!r.success) expect(r.error.message).toContain("'zero' | 'grey' | 'mean' | 'blur'");
+    const info = { inputShape: [1, 1, 1], preprocessing: { range: [0, 1] } } as unknown as ModelInfo;
+    const x = tf.zeros([1, 1, 1, 1]) as tf.Tensor4D;
+    expect(() => fillTensor(info, x, 'black' as never, 1)).toThrow("unknown fill 'black'; allowed: zero, grey, mean, blur");
+    x.dispose();
+  });
+
+  it('pixel values map through range, mean and std', () => {
+    const info = { inputShape: [1, 1, 2], preprocessing: { range: [0, 255], mean: [100, 0], std: [2, 255] } } as unknown as ModelInfo;
+    const [a, b] = pixelValueToInput(info, 0.5);
+    expect(a).toBeCloseTo((127.5 - 100) / 2, 5);
+    expect(b).toBeCloseTo(0.5, 6);
+  });
+
+  it('an aborted request stops with an AbortError and leaks no tensors', async () => {
+    const model = linearNet([4, 4, 1], [new Array(16).fill(1)], [0]);
+    const input = tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+    const before = tf.memory().numTensors;
+    const opts = occlusion.options.parse({ windowSize: 1, batchSize: 2 });
+    await expect(occlusion.run(model, input, 0, opts, { seed: 0, signal: { aborted: true } })).rejects.toMatchObject({ name: 'AbortError' });
+    expect(tf.memory().numTensors).toBe(before);
+    input.dispose();
+    model.dispose();
+  });
+});
