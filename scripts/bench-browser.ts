@@ -1,7 +1,8 @@
 /**
- * Browser benchmark: for each backend headless Chromium offers (webgpu, webgl, wasm), the median
- * time of model load, one forward pass and one saliency map on fashion-cnn, measured inside the
- * compute worker (so page and message overhead are excluded) over >= 20 runs after a warm-up.
+ * Browser benchmark: for each model (default: every shipped model with a sample) and each backend
+ * headless Chromium offers (webgpu, webgl, wasm), the median time of model load, one forward pass
+ * and one saliency map on the first image of the model's sample, measured inside the compute worker
+ * (so page and message overhead are excluded) over >= 20 runs after a warm-up.
  * `glimpse bench` calls benchBrowser(); `npx tsx scripts/bench-browser.ts` prints the rows.
  * A backend that does not start is reported as a row with medianMs NaN and the reason, never as
  * another backend's numbers.
@@ -12,11 +13,13 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO } from '../tests/e2e/config';
 import { ensureBuilt } from '../tests/e2e/site';
+import { shippedModels } from './bench';
 import type { BenchRow } from './bench-types';
 import { startServer } from './serve.mjs';
 
 export interface BrowserBenchOptions {
-  model?: string;
+  /** Shipped model ids; default every shipped model with a sample (scripts/bench.ts shippedModels). */
+  models?: string[];
   method?: string;
   /** Timed repetitions per task (after one warm-up); at least 20. */
   runs?: number;
@@ -62,7 +65,7 @@ async function benchOne(browser: Browser, base: string, backend: string, model: 
 }
 
 export async function benchBrowser(options: BrowserBenchOptions = {}): Promise<BenchRow[]> {
-  const model = options.model ?? 'fashion-cnn';
+  const models = options.models ?? shippedModels();
   const method = options.method ?? 'vanilla-gradient';
   const runs = Math.max(20, options.runs ?? 20);
   ensureBuilt((line) => process.stderr.write(`${line}\n`));
@@ -71,7 +74,7 @@ export async function benchBrowser(options: BrowserBenchOptions = {}): Promise<B
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const rows: BenchRow[] = [];
   try {
-    for (const backend of options.backends ?? ['webgpu', 'webgl', 'wasm']) {
+    for (const model of models) for (const backend of options.backends ?? ['webgpu', 'webgl', 'wasm']) {
       const row = (task: string, medianMs: number, note?: string): BenchRow => ({
         environment: 'chromium', backend, model, task, medianMs, runs, ...(note ? { note } : {}),
       });

@@ -1,8 +1,10 @@
 /**
- * Node half of `glimpse bench`: times model load, a batch-1 forward pass and every registered
- * method on one Fashion-MNIST sample, per Node backend (cpu, wasm), after warm-up, as the median
- * of N runs. Also writes docs/benchmarks.md from any BenchRows (Node and Chromium).
+ * Node half of `glimpse bench`: for every shipped model, times model load, a batch-1 forward pass
+ * and every registered method on the first image of the model's own sample (glimpse.json `sample`),
+ * per Node backend (cpu, wasm), after warm-up, as the median of N runs; plus the shapes generator.
+ * Also writes docs/benchmarks.md from any BenchRows (Node and Chromium).
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -12,19 +14,60 @@ import { listMethods } from '../src/methods/registry';
 import { loadModelNode, REPO_ROOT } from '../src/model/load-node';
 import { pixelsToInput } from '../src/model/preprocess';
 import type { Executor } from '../src/model/types';
+import { generateShapes } from '../src/data/shapes';
 import type { BenchRow } from './bench-types';
 
 export interface NodeBenchOptions {
   backends: NodeBackend[];
-  model: string;
+  /** Shipped model ids; every shipped model with a sample when empty. */
+  models: string[];
   /** Timed runs per task (the median is reported); at least 20 for the committed numbers. */
   runs: number;
   warmup: number;
+  /**
+   * Time a task may take in all, ms. A task whose first warm-up call is slower gets fewer runs, at
+   * least MIN_RUNS (the row says how many): shapes-cnn on tfjs cpu takes ~0.5 s a forward pass, so 20
+   * runs of every method there would take the benchmark past half an hour.
+   */
+  budgetMs: number;
+  /** Images for the shapes-generator row (0: skip it), and its runs. */
+  shapesCount: number;
+  shapesRuns: number;
   /** Progress lines (e.g. to stderr); silent by default. */
   log?: (line: string) => void;
 }
 
-export const NODE_BENCH_DEFAULTS: NodeBenchOptions = { backends: ['cpu', 'wasm'], model: 'fashion-cnn', runs: 20, warmup: 3 };
+export const MIN_RUNS = 5;
+
+export const NODE_BENCH_DEFAULTS: NodeBenchOptions = {
+  backends: ['cpu', 'wasm'], models: [], runs: 20, warmup: 3, budgetMs: 30_000, shapesCount: 10_000, shapesRuns: 3,
+};
+
+/** Shipped models (public/models/<id>/glimpse.json) that name a sample, sorted by id. */
+export function shippedModels(): string[] {
+  const dir = join(REPO_ROOT, 'public/models');
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .map((d) => d.name)
+    .filter((id) => {
+      try {
+        return typeof readGlimpse(id).sample === 'string';
+      } catch {
+        return false;
+      }
+    })
+    .sort();
+}
+
+function readGlimpse(id: string): { sample?: string } {
+  return JSON.parse(readFileSync(join(REPO_ROOT, 'public/models', id, 'glimpse.json'), 'utf8'));
+}
+
+/** Runs that fit `budgetMs` when one call takes `oneMs`: between MIN_RUNS and `runs`. */
+export function budgetRuns(oneMs: number, runs: number, budgetMs: number): number {
+  if (!(oneMs > 0)) return runs;
+  return Math.max(Math.min(runs, MIN_RUNS), Math.min(runs, Math.floor(budgetMs / oneMs)));
+}
 
 export function median(values: number[]): number {
   const s = [...values].sort((a, b) => a - b);
@@ -44,43 +87,66 @@ export async function timeMedian(fn: () => Promise<unknown>, runs: number, warmu
   return median(times);
 }
 
-/** The first image of public/data/fashion-mnist/sample.bin as model input. */
-async function sampleInput(model: Executor): Promise<tf.Tensor4D> {
-  const dir = join(REPO_ROOT, 'public/data/fashion-mnist');
-  const meta = JSON.parse(await readFile(join(dir, 'sample.json'), 'utf8')) as { width: number; height: number; channels: 1 | 3 };
-  const bytes = await readFile(join(dir, 'sample.bin'));
+/** Timed like timeMedian, with the runs cut to fit the budget after the first warm-up call. */
+async function timeBudgeted(fn: () => Promise<unknown>, opts: NodeBenchOptions): Promise<{ ms: number; runs: number }> {
+  const t0 = performance.now();
+  await fn();
+  const runs = budgetRuns(performance.now() - t0, opts.runs, opts.budgetMs);
+  return { ms: await timeMedian(fn, runs, Math.max(0, opts.warmup - 1)), runs };
+}
+
+/** The first image of the model's sample (glimpse.json `sample`, a path under public/) as model input. */
+async function sampleInput(id: string, model: Executor): Promise<{ input: tf.Tensor4D; sample: string }> {
+  const sample = readGlimpse(id).sample;
+  if (sample === undefined) throw new Error(`model '${id}' names no sample in its glimpse.json; shipped models with one: ${shippedModels().join(', ')}`);
+  const jsonPath = join(REPO_ROOT, 'public', sample);
+  const meta = JSON.parse(await readFile(jsonPath, 'utf8')) as { width: number; height: number; channels: 1 | 3 };
+  const bytes = await readFile(jsonPath.replace(/\.json$/, '.bin'));
   const size = meta.width * meta.height * meta.channels;
   const x = pixelsToInput(bytes.subarray(0, size), meta.width, meta.height, meta.channels, model.info);
-  return tf.tensor4d(x, [1, ...model.info.inputShape]);
+  return { input: tf.tensor4d(x, [1, ...model.info.inputShape]), sample: `${sample.replace(/^\//, '')} image 0, ${meta.height}×${meta.width}×${meta.channels}` };
+}
+
+async function benchModel(id: string, backend: string, opts: NodeBenchOptions, rows: BenchRow[]): Promise<void> {
+  const row = (task: string, t: { ms: number; runs: number }, note?: string) => {
+    rows.push({ environment: 'node', backend, model: id, task, medianMs: t.ms, runs: t.runs, ...(note ? { note } : {}) });
+    opts.log?.(`node ${backend.padEnd(4)} ${id.padEnd(12)} ${task.padEnd(22)} ${t.ms.toFixed(2)} ms (${t.runs} runs)`);
+  };
+  row('model load', await timeBudgeted(async () => (await loadModelNode(id)).dispose(), opts),
+    'read model.json + shard from disk, build the executor');
+  const model = await loadModelNode(id);
+  const { input, sample } = await sampleInput(id, model);
+  try {
+    row('forward (batch 1)', await timeBudgeted(async () => {
+      const logits = tf.tidy(() => model.forward(input).logits);
+      await logits.data();
+      logits.dispose();
+    }, opts), sample);
+    for (const method of listMethods()) {
+      const options = method.options.parse({});
+      row(method.id, await timeBudgeted(() => method.run(model, input, 0, options, { seed: 0 }), opts));
+    }
+  } finally {
+    input.dispose();
+    model.dispose();
+  }
 }
 
 export async function benchNode(opts: NodeBenchOptions = NODE_BENCH_DEFAULTS): Promise<BenchRow[]> {
   const rows: BenchRow[] = [];
-  const { runs, warmup } = opts;
-  const row = (backend: string, task: string, medianMs: number, note?: string) => {
-    rows.push({ environment: 'node', backend, model: opts.model, task, medianMs, runs, ...(note ? { note } : {}) });
-    opts.log?.(`node ${backend.padEnd(4)} ${task.padEnd(22)} ${medianMs.toFixed(2)} ms`);
-  };
+  const models = opts.models.length > 0 ? opts.models : shippedModels();
   for (const backend of opts.backends) {
     await useBackend(backend);
-    row(backend, 'model load', await timeMedian(async () => (await loadModelNode(opts.model)).dispose(), runs, warmup),
-      'read model.json + shard from disk, build the executor');
-    const model = await loadModelNode(opts.model);
-    const input = await sampleInput(model);
-    try {
-      row(backend, 'forward (batch 1)', await timeMedian(async () => {
-        const logits = tf.tidy(() => model.forward(input).logits);
-        await logits.data();
-        logits.dispose();
-      }, runs, warmup));
-      for (const method of listMethods()) {
-        const options = method.options.parse({});
-        row(backend, method.id, await timeMedian(() => method.run(model, input, 0, options, { seed: 0 }), runs, warmup));
-      }
-    } finally {
-      input.dispose();
-      model.dispose();
-    }
+    for (const id of models) await benchModel(id, backend, opts, rows);
+  }
+  if (opts.shapesCount > 0) {
+    // Plain JS, no tfjs: the generator a page or worker would run to make a data set in the browser.
+    const count = opts.shapesCount;
+    const ms = await timeMedian(async () => generateShapes({ seed: 1, split: 'train', count }), opts.shapesRuns, 1);
+    const task = `shapes: generate ${count.toLocaleString('en')} images + masks`;
+    rows.push({ environment: 'node', backend: 'plain JS', model: 'shapes data', task, medianMs: ms, runs: opts.shapesRuns,
+      note: 'generateShapes (src/data/shapes): 64×64 RGB images, labels, object maps; one warm-up run' });
+    opts.log?.(`node ${task} ${ms.toFixed(0)} ms (${opts.shapesRuns} runs)`);
   }
   return rows;
 }
@@ -123,8 +189,10 @@ export function renderBenchReport(rows: BenchRow[], machine: MachineInfo, notes:
     '# Benchmarks',
     '',
     'Written by `npm run bench` (`glimpse bench`); do not edit by hand. Each number is the median of',
-    'the given number of timed runs after warm-up, on one Fashion-MNIST test image (28×28×1), target',
-    'class 0, default method options. Gradient methods include their forward pass.',
+    'the given number of timed runs after warm-up, for every shipped model on the first image of its',
+    'own sample (glimpse.json `sample`: fashion-cnn 28×28×1, shapes-cnn 64×64×3), in Node and in',
+    'Chromium\'s compute worker alike, target class 0, default method options. Gradient methods',
+    'include their forward pass. A task that takes long gets fewer runs (at least 5; see Runs).',
     '',
     '| | |',
     '|---|---|',

@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { benchNode, machineInfo, NODE_BENCH_DEFAULTS, renderBenchReport } from '../../scripts/bench';
+import { benchNode, machineInfo, NODE_BENCH_DEFAULTS, renderBenchReport, shippedModels } from '../../scripts/bench';
 import type { BenchRow } from '../../scripts/bench-types';
 import { REPO_ROOT } from '../model/load-node';
 import { NODE_BACKENDS, parseBackend } from './backend';
@@ -15,13 +15,16 @@ import type { Command } from './command';
 
 const HELP = `Usage: glimpse bench [options]
 
-Times model load, a forward pass and every method, in Node (${NODE_BACKENDS.join(', ')}) and, when
-scripts/bench-browser.ts exists, in headless Chromium; writes the report to docs/benchmarks.md.
+Times model load, a forward pass and every method for every shipped model (on the first image of
+its glimpse.json sample), in Node (${NODE_BACKENDS.join(', ')}) and, when scripts/bench-browser.ts
+exists, in headless Chromium, plus the shapes generator; writes the report to docs/benchmarks.md.
+Shipped models: ${shippedModels().join(', ')}.
 
 Options:
   --runs <n>          timed runs per task, median reported (default ${NODE_BENCH_DEFAULTS.runs})
   --backend <name>    only this Node backend (repeatable; default: all)
-  --model <id>        model to time (default ${NODE_BENCH_DEFAULTS.model})
+  --model <id>        shipped model to time (repeatable; default: every shipped model)
+  --shapes <n>        images for the shapes-generator row (default ${NODE_BENCH_DEFAULTS.shapesCount}; 0 skips it)
   --node-only         skip the browser benchmark
   --out <file>        report path (default docs/benchmarks.md)
   -h, --help          show this help`;
@@ -36,7 +39,8 @@ export const benchCommand: Command = {
       options: {
         runs: { type: 'string', default: String(NODE_BENCH_DEFAULTS.runs) },
         backend: { type: 'string', multiple: true },
-        model: { type: 'string', default: NODE_BENCH_DEFAULTS.model },
+        model: { type: 'string', multiple: true },
+        shapes: { type: 'string', default: String(NODE_BENCH_DEFAULTS.shapesCount) },
         'node-only': { type: 'boolean', default: false },
         out: { type: 'string', default: join(REPO_ROOT, 'docs/benchmarks.md') },
       },
@@ -44,16 +48,23 @@ export const benchCommand: Command = {
     const runs = Number(args.runs);
     if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive integer; got '${args.runs}'`);
     const backends = (args.backend ?? [...NODE_BACKENDS]).map(parseBackend);
+    const shipped = shippedModels();
+    const models = args.model ?? shipped;
+    for (const m of models) {
+      if (!shipped.includes(m)) throw new Error(`unknown model '${m}' for --model; shipped models with a sample: ${shipped.join(', ')}`);
+    }
+    const shapesCount = Number(args.shapes);
+    if (!Number.isInteger(shapesCount) || shapesCount < 0) throw new Error(`--shapes must be a non-negative integer; got '${args.shapes}'`);
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
-    const rows: BenchRow[] = await benchNode({ ...NODE_BENCH_DEFAULTS, backends, runs, model: args.model!, log });
+    const rows: BenchRow[] = await benchNode({ ...NODE_BENCH_DEFAULTS, backends, runs, models, shapesCount, log });
     const notes: string[] = [];
     const browserBench = join(REPO_ROOT, 'scripts/bench-browser.ts');
     if (args['node-only']) {
       notes.push('Browser benchmark skipped (--node-only).');
     } else if (existsSync(browserBench)) {
-      const mod = (await import(pathToFileURL(browserBench).href)) as { benchBrowser: () => Promise<BenchRow[]> };
-      rows.push(...(await mod.benchBrowser()));
+      const mod = (await import(pathToFileURL(browserBench).href)) as { benchBrowser: (o: { models: string[] }) => Promise<BenchRow[]> };
+      rows.push(...(await mod.benchBrowser({ models })));
     } else {
       notes.push('No browser benchmark yet (scripts/bench-browser.ts is absent).');
     }

@@ -133,6 +133,23 @@ function median(values: number[]): number {
 }
 
 /** Medians of `runs` timed repetitions after one warm-up each: load, forward, the method. */
+/**
+ * The first image of the model's sample, as the Node benchmark uses (scripts/bench.ts), so both
+ * time the same input; a seeded random image when the model ships no sample.
+ */
+async function benchInput(ref: ModelRef, model: Executor): Promise<tf.Tensor4D> {
+  const url = await sampleUrl(ref);
+  if (url === undefined) {
+    const [h, w, c] = model.info.inputShape;
+    return tf.randomUniform([1, h, w, c], 0, 1, 'float32', 7) as tf.Tensor4D;
+  }
+  const meta = (await (await fetch(url)).json()) as { width: number; height: number; channels: number };
+  const size = meta.width * meta.height * meta.channels;
+  const bin = await fetch(url.replace(/\.json(\?.*)?$/, '.bin$1'));
+  const data = new Uint8Array(await bin.arrayBuffer()).slice(0, size);
+  return toTensor({ image: { data, width: meta.width, height: meta.height, channels: meta.channels } } as ComputeRequest, model);
+}
+
 export async function bench(ref: ModelRef, methodId: string, runs: number): Promise<BenchTimings> {
   const { backend } = await init();
   const method = getMethod(methodId);
@@ -149,8 +166,7 @@ export async function bench(ref: ModelRef, methodId: string, runs: number): Prom
   };
   const load = await time(async () => (await loadModel(ref.model, { modelsBase: ref.modelsBase })).dispose());
   const model = await getModel(ref);
-  const [h, w, c] = model.info.inputShape;
-  const input = tf.randomUniform([1, h, w, c], 0, 1, 'float32', 7) as tf.Tensor4D;
+  const input = await benchInput(ref, model);
   try {
     const forward = await time(async () => {
       const p = model.predict(input);

@@ -1,6 +1,6 @@
 /** The benchmark's arithmetic and report layout (the timings themselves are never asserted). */
 import { describe, expect, it } from 'vitest';
-import { median, renderBenchReport, timeMedian, type MachineInfo } from '../../scripts/bench';
+import { budgetRuns, median, MIN_RUNS, renderBenchReport, shippedModels, timeMedian, type MachineInfo } from '../../scripts/bench';
 import type { BenchRow } from '../../scripts/bench-types';
 
 const machine: MachineInfo = { cpu: 'Test CPU', cores: 2, ramGiB: 24, node: 'v20.0.0', tfjs: '4.22.0', date: '2025-01-02', load: 0.5 };
@@ -15,6 +15,20 @@ describe('median and timeMedian', () => {
     let calls = 0;
     await timeMedian(async () => { calls++; }, 20, 3);
     expect(calls).toBe(23);
+  });
+});
+
+describe('budgetRuns and shippedModels', () => {
+  it('keeps all runs when they fit the budget, else as many as fit, never fewer than MIN_RUNS', () => {
+    expect(MIN_RUNS).toBe(5);
+    expect(budgetRuns(10, 20, 30_000)).toBe(20); // 20 x 10 ms = 0.2 s
+    expect(budgetRuns(3_000, 20, 30_000)).toBe(10); // 30 s / 3 s
+    expect(budgetRuns(20_000, 20, 30_000)).toBe(5); // would be 1: floor at MIN_RUNS
+    expect(budgetRuns(20_000, 3, 30_000)).toBe(3); // never more than asked for
+  });
+
+  it('lists the shipped models that name a sample in glimpse.json', () => {
+    expect(shippedModels()).toEqual(expect.arrayContaining(['fashion-cnn', 'shapes-cnn', 'shapes-cnn-biased']));
   });
 });
 
