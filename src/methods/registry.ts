@@ -2,7 +2,11 @@
  * The single list of methods: pages, the worker, the CLI, the article schema and the tests all
  * import it. Adding a method = one file named by its id + one line in `METHODS`.
  */
+import { cam } from './cam';
 import { gradientXInput } from './gradient-x-input';
+import { gradCam } from './grad-cam';
+import { gradCamPlusPlus } from './grad-cam-plus-plus';
+import { guidedGradCam } from './guided-grad-cam';
 import { occlusion } from './occlusion';
 import type { MethodDef } from './types';
 import { vanillaGradient } from './vanilla-gradient';
@@ -14,6 +18,10 @@ const METHODS: readonly MethodDef[] = [
   vanillaGradient,
   gradientXInput,
   occlusion,
+  cam,
+  gradCam,
+  gradCamPlusPlus,
+  guidedGradCam,
 ];
 
 /** Method ids in registry order, e.g. for an article schema enum. */

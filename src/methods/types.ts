@@ -5,7 +5,7 @@
  */
 import type * as tf from '@tensorflow/tfjs-core';
 import type { z } from 'zod';
-import type { Executor } from '../model/types';
+import type { Executor, ModelInfo } from '../model/types';
 
 export type MethodKind = 'gradient' | 'perturbation' | 'layer' | 'activation' | 'synthesis';
 
@@ -64,5 +64,11 @@ export interface MethodDef<O extends Record<string, unknown> = Record<string, un
    * defaults cost minutes on the tests' largest fixtures (e.g. fewer RISE masks). Parsed by `options`.
    */
   testOptions?: Record<string, unknown>;
+  /**
+   * For methods that only apply to some architectures (CAM needs GAP + one dense layer; layer
+   * methods need a 4-D layer): the error `run` throws on this model with default options, or
+   * undefined when it applies. Lets UIs grey the method out and tests expect the error.
+   */
+  unsupported?(info: ModelInfo): string | undefined;
   run(model: Executor, input: tf.Tensor4D, target: number, options: O, ctx: RunContext): Promise<Attribution>;
 }

@@ -157,8 +157,9 @@ class ProgramExecutor implements Executor {
     const taps = options.taps ?? [];
     const tapIndices = taps.map((name) => this.tapIndex(name));
     const rule = options.reluRule ?? 'gradient';
+    const replaced = this.replacements(x, options.replace ?? {});
     return tf.tidy(() => {
-      const values = this.run(x, rule, [this.logitsIndex, ...tapIndices]);
+      const values = this.run(x, rule, [this.logitsIndex, ...tapIndices], replaced);
       const tapped: Record<string, tf.Tensor> = {};
       taps.forEach((name, i) => { tapped[name] = values[tapIndices[i]]!; });
       return { logits: values[this.logitsIndex] as tf.Tensor2D, taps: tapped };
@@ -176,16 +177,24 @@ class ProgramExecutor implements Executor {
     this.program.owned.forEach((t) => t.dispose());
   }
 
-  /** Runs only the steps that `wanted` depend on; returns outputs by step index. */
-  private run(x: tf.Tensor4D, rule: ReluRule, wanted: number[]): Array<tf.Tensor | undefined> {
+  /**
+   * Runs only the steps that `wanted` depend on; returns outputs by step index. A replaced step
+   * yields its given tensor and its inputs are not needed on its account.
+   */
+  private run(x: tf.Tensor4D, rule: ReluRule, wanted: number[], replaced = new Map<number, tf.Tensor>()): Array<tf.Tensor | undefined> {
     const needed = new Array<boolean>(this.steps.length).fill(false);
     wanted.forEach((i) => { needed[i] = true; });
     for (let i = this.steps.length - 1; i >= 0; i--) {
-      if (needed[i]) this.steps[i].inputs.forEach((name) => { needed[this.index.get(name)!] = true; });
+      if (needed[i] && !replaced.has(i)) this.steps[i].inputs.forEach((name) => { needed[this.index.get(name)!] = true; });
     }
     const values = new Array<tf.Tensor | undefined>(this.steps.length);
     this.steps.forEach((s, i) => {
       if (!needed[i]) return;
+      const given = replaced.get(i);
+      if (given !== undefined) {
+        values[i] = given;
+        return;
+      }
       const inputs = i === this.inputIndex ? [x] : s.inputs.map((name) => values[this.index.get(name)!]!);
       values[i] = this.apply(s, inputs, rule, i === this.logitsIndex && this.program.dropLogitsActivation);
     });
@@ -211,6 +220,21 @@ class ProgramExecutor implements Executor {
       this.steps.forEach((s, i) => shapes.set(s.name, values[i]!.shape.slice(1)));
     });
     return shapes;
+  }
+
+  /** Step index -> replacement tensor; checks names (as taps) and shapes [batch of x, ...layer shape]. */
+  private replacements(x: tf.Tensor4D, replace: Record<string, tf.Tensor>): Map<number, tf.Tensor> {
+    const byIndex = new Map<number, tf.Tensor>();
+    for (const [name, tensor] of Object.entries(replace)) {
+      const index = this.tapIndex(name);
+      const layer = this.info.layers.find((l) => l.name === name)!;
+      const expected = [x.shape[0], ...layer.outputShape];
+      if (tensor.shape.length !== expected.length || tensor.shape.some((d, k) => d !== expected[k])) {
+        throw new ModelError(this.info.id, `replacement for '${name}' has shape [${tensor.shape.join(', ')}]; the layer's output is [${expected.join(', ')}]`, name);
+      }
+      byIndex.set(index, tensor);
+    }
+    return byIndex;
   }
 
   private tapIndex(name: string): number {

@@ -53,6 +53,14 @@ export interface ForwardOptions {
   taps?: string[];
   /** Backward rule for every ReLU; 'gradient' (the true gradient) by default. */
   reluRule?: ReluRule;
+  /**
+   * Layer outputs to use instead of computing them, by layer name: the forward pass runs "from
+   * these layers onwards" and the logits become a function of the given tensors, so
+   * tf.grad(a => forward(x, { replace: { L: a } }).logits)(aL) is d logits / d (output of L)
+   * (Grad-CAM). Paths that bypass L (residual branches) still run from `x`. Each tensor must have
+   * the layer's output shape with the batch of `x`; unknown names throw like unknown taps.
+   */
+  replace?: Record<string, tf.Tensor>;
 }
 
 export interface ForwardResult {

@@ -15,12 +15,24 @@ export async function checkMethodProperties(method: MethodDef, model: Executor, 
   const input = tf.tensor4d(Array.from(x), [1, h, w, c]);
   const before = tf.memory().numTensors;
   const target = model.info.numClasses - 1;
+  // Methods that do not apply to this architecture (CAM without GAP + dense, layer methods without
+  // a 4-D layer) must say so in run() with the text of MethodDef.unsupported, and leak nothing.
+  const unsupported = method.unsupported?.(model.info);
+  if (unsupported !== undefined) {
+    await expect(method.run(model, input, target, options, { seed: 42 })).rejects.toThrow(unsupported);
+    expect(tf.memory().numTensors).toBe(before);
+    input.dispose();
+    return;
+  }
   const a = await method.run(model, input, target, options, { seed: 42 });
   expect(tf.memory().numTensors).toBe(before);
 
-  expect([a.height, a.width, a.channels]).toEqual([h, w, c]);
+  // Layer methods (Grad-CAM) may give one map over the image instead of one per input channel.
+  const channels = method.needsLayer && a.channels === 1 ? 1 : c;
+  if (method.needsLayer) expect(a.layer).toBeDefined();
+  expect([a.height, a.width, a.channels]).toEqual([h, w, channels]);
   expect(a.values).toBeInstanceOf(Float32Array);
-  expect(a.values.length).toBe(h * w * c);
+  expect(a.values.length).toBe(h * w * channels);
   expect(a.values.every(Number.isFinite)).toBe(true);
   expect(a.method).toBe(method.id);
   expect(a.target).toBe(target);
