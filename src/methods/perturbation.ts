@@ -14,8 +14,9 @@ export const SCORE_KINDS = ['logit', 'probability'] as const;
 
 /**
  * Scores of `total` perturbed copies, `batchSize` at a time. `makeBatch(start, count)` returns the
- * copies start..start+count-1 (the caller's tensor; disposed here). Throws when `ctx.signal` is
- * aborted between batches, so a superseded figure request stops early.
+ * copies start..start+count-1 (the caller's tensor; disposed here); `onBatch` sees each batch's
+ * scores before the next batch is made, so callers can fold and drop per-batch data. Throws when
+ * `ctx.signal` is aborted between batches, so a superseded figure request stops early.
  */
 export async function scoreBatches(
   model: Executor,
@@ -26,6 +27,7 @@ export async function scoreBatches(
   makeBatch: (start: number, count: number) => tf.Tensor4D,
   ctx: RunContext,
   method: string,
+  onBatch?: (start: number, scores: Float32Array) => void,
 ): Promise<Float32Array> {
   const out = new Float32Array(total);
   for (let start = 0; start < total; start += batchSize) {
@@ -38,8 +40,10 @@ export async function scoreBatches(
       return tf.reshape(tf.slice(chosen, [0, target], [-1, 1]), [-1]);
     });
     batch.dispose();
-    out.set((await scores.data()) as Float32Array, start);
+    const values = (await scores.data()) as Float32Array;
     scores.dispose();
+    out.set(values, start);
+    onBatch?.(start, values);
   }
   throwIfAborted(ctx, method);
   return out;

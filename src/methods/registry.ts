@@ -8,6 +8,7 @@ import { gradCam } from './grad-cam';
 import { gradCamPlusPlus } from './grad-cam-plus-plus';
 import { guidedGradCam } from './guided-grad-cam';
 import { occlusion } from './occlusion';
+import { rise } from './rise';
 import type { MethodDef } from './types';
 import { vanillaGradient } from './vanilla-gradient';
 
@@ -18,6 +19,7 @@ const METHODS: readonly MethodDef[] = [
   vanillaGradient,
   gradientXInput,
   occlusion,
+  rise,
   cam,
   gradCam,
   gradCamPlusPlus,
