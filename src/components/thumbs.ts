@@ -6,6 +6,8 @@ import { sampleImage, toRGBA, type Sample } from './sample-images';
 import { paint, type ViewRefs } from './saliency-view';
 
 export const STRIP = 10;
+/** CSS size of a thumbnail canvas (saliency.css .gs-thumb canvas: 2.25rem). */
+export const THUMB_PX = 36;
 
 /** First index of the window of `size` images that keeps `current` visible, clamped to the sample. */
 export function stripStart(current: number | undefined, count: number, size = STRIP): number {
@@ -28,6 +30,9 @@ export function renderThumbs(refs: ViewRefs, sample: Sample, current: number | u
     const canvas = document.createElement('canvas');
     const image = sampleImage(sample, i);
     paint(canvas, toRGBA(image), image.width, image.height);
+    // Shown at THUMB_PX: nearest-neighbour keeps a 28 px image crisp, but shrinking a 64 px one
+    // that way drops pixel rows and turns the shapes' 4-6 px textures into moiré; smooth instead.
+    if (image.width > THUMB_PX) canvas.classList.add('gs-thumb-smooth');
     button.append(canvas);
     button.addEventListener('click', () => select(i));
     buttons.push(button);
