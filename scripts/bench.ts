@@ -26,8 +26,8 @@ export interface NodeBenchOptions {
   warmup: number;
   /**
    * Time a task may take in all, ms. A task whose first warm-up call is slower gets fewer runs, at
-   * least MIN_RUNS (the row says how many): shapes-cnn on tfjs cpu takes ~0.5 s a forward pass, so 20
-   * runs of every method there would take the benchmark past half an hour.
+   * least MIN_RUNS (the row says how many), after that one warm-up call only: occlusion on shapes-cnn
+   * takes 6-20 s on tfjs cpu, so 20 runs of it would take the benchmark past an hour.
    */
   budgetMs: number;
   /** Images for the shapes-generator row (0: skip it), and its runs. */
@@ -37,7 +37,7 @@ export interface NodeBenchOptions {
   log?: (line: string) => void;
 }
 
-export const MIN_RUNS = 5;
+export const MIN_RUNS = 3;
 
 export const NODE_BENCH_DEFAULTS: NodeBenchOptions = {
   backends: ['cpu', 'wasm'], models: [], runs: 20, warmup: 3, budgetMs: 30_000, shapesCount: 10_000, shapesRuns: 3,
@@ -92,7 +92,9 @@ async function timeBudgeted(fn: () => Promise<unknown>, opts: NodeBenchOptions):
   const t0 = performance.now();
   await fn();
   const runs = budgetRuns(performance.now() - t0, opts.runs, opts.budgetMs);
-  return { ms: await timeMedian(fn, runs, Math.max(0, opts.warmup - 1)), runs };
+  // A task slow enough to be cut is slow enough that one call warms it up.
+  const warmup = runs < opts.runs ? 0 : Math.max(0, opts.warmup - 1);
+  return { ms: await timeMedian(fn, runs, warmup), runs };
 }
 
 /** The first image of the model's sample (glimpse.json `sample`, a path under public/) as model input. */
@@ -192,7 +194,7 @@ export function renderBenchReport(rows: BenchRow[], machine: MachineInfo, notes:
     'the given number of timed runs after warm-up, for every shipped model on the first image of its',
     'own sample (glimpse.json `sample`: fashion-cnn 28×28×1, shapes-cnn 64×64×3), in Node and in',
     'Chromium\'s compute worker alike, target class 0, default method options. Gradient methods',
-    'include their forward pass. A task that takes long gets fewer runs (at least 5; see Runs).',
+    'include their forward pass. A task that takes long gets fewer runs (at least 3; see Runs).',
     '',
     '| | |',
     '|---|---|',

@@ -20,11 +20,11 @@ describe('median and timeMedian', () => {
 
 describe('budgetRuns and shippedModels', () => {
   it('keeps all runs when they fit the budget, else as many as fit, never fewer than MIN_RUNS', () => {
-    expect(MIN_RUNS).toBe(5);
+    expect(MIN_RUNS).toBe(3);
     expect(budgetRuns(10, 20, 30_000)).toBe(20); // 20 x 10 ms = 0.2 s
     expect(budgetRuns(3_000, 20, 30_000)).toBe(10); // 30 s / 3 s
-    expect(budgetRuns(20_000, 20, 30_000)).toBe(5); // would be 1: floor at MIN_RUNS
-    expect(budgetRuns(20_000, 3, 30_000)).toBe(3); // never more than asked for
+    expect(budgetRuns(20_000, 20, 30_000)).toBe(3); // would be 1: floor at MIN_RUNS
+    expect(budgetRuns(20_000, 2, 30_000)).toBe(2); // never more than asked for
   });
 
   it('lists the shipped models that name a sample in glimpse.json', () => {
