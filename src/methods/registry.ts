@@ -4,6 +4,7 @@
  */
 import { cam } from './cam';
 import { gradientXInput } from './gradient-x-input';
+import { lime } from './lime';
 import { gradCam } from './grad-cam';
 import { gradCamPlusPlus } from './grad-cam-plus-plus';
 import { guidedGradCam } from './guided-grad-cam';
@@ -20,6 +21,7 @@ const METHODS: readonly MethodDef[] = [
   gradientXInput,
   occlusion,
   rise,
+  lime,
   cam,
   gradCam,
   gradCamPlusPlus,

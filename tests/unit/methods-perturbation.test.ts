@@ -6,8 +6,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fillTensor, occlusion, occlusionGeometry, windowStarts } from '../../src/methods/occlusion';
+import { gridSegments, lime, limeKernel } from '../../src/methods/lime';
 import { pixelValueToInput } from '../../src/methods/perturbation';
 import { mulberry32 } from '../../src/methods/random';
+import { weightedRidge } from '../../src/methods/ridge';
 import { maskGenerator, rise } from '../../src/methods/rise';
 import type { ModelInfo } from '../../src/model/types';
 import { linearNet, seeded, useCpu } from './methods-nets';
@@ -272,6 +274,95 @@ describe('RISE', () => {
     await expect(rise.run(model, input, 1, opts, { seed: 0, signal: { aborted: true } })).rejects.toMatchObject({ name: 'AbortError' });
     expect(tf.memory().numTensors).toBe(before);
     input.dispose();
+    model.dispose();
+  });
+});
+
+const runLime = (model: ReturnType<typeof linearNet>, x: number[], target: number, options: Record<string, unknown>, seed = 0) => {
+  const [h, w, c] = model.info.inputShape;
+  const input = tf.tensor4d(x, [1, h, w, c]);
+  return lime.run(model, input, target, lime.options.parse(options), { seed }).finally(() => input.dispose());
+};
+
+describe('LIME pieces', () => {
+  it('grid superpixels split rows and columns as evenly as integers allow', () => {
+    const { segments, count } = gridSegments(10, 10, 3); // rows 0-3, 4-6, 7-9
+    expect(count).toBe(9);
+    expect(segments[5 * 10 + 8]).toBe(1 * 3 + 2);
+    expect(segments[3 * 10 + 3]).toBe(0);
+    expect(segments[9 * 10 + 0]).toBe(6);
+    expect(gridSegments(3, 3, 7).count).toBe(9);
+  });
+
+  it("lime's kernel: 1 for the whole image, exp(-d^2 / (2 0.25^2)) with d = 1 - sqrt(on / n)", () => {
+    expect(limeKernel(4, 4, 0.25)).toBe(1);
+    expect(limeKernel(2, 4, 0.25)).toBeCloseTo(Math.exp(-((1 - Math.SQRT1_2) ** 2) / 0.125), 10);
+    expect(limeKernel(2, 4, 0.25)).toBeCloseTo(0.50342, 4);
+    expect(limeKernel(0, 4, 0.25)).toBeCloseTo(Math.exp(-8), 10);
+  });
+
+  it('weighted ridge: exact on noiseless data at alpha 0; the hand case at alpha 1', () => {
+    const x = [0, 0, 1, 0, 0, 1, 1, 1, 2, 1];
+    const y = [0, 1, 2, 3, 4].map((i) => 2 + 3 * x[2 * i] - x[2 * i + 1]);
+    const fit = weightedRidge(x, y, [1, 0.5, 2, 1, 0.3], 2, 0);
+    expect(fit.coefficients[0]).toBeCloseTo(3, 10);
+    expect(fit.coefficients[1]).toBeCloseTo(-1, 10);
+    expect(fit.intercept).toBeCloseTo(2, 10);
+    // One feature, x = (0, 1), y = (0, 2): Sxx = 0.5, Sxy = 1, beta = 1 / (0.5 + 1), b = 1 - 0.5 beta.
+    const shrunk = weightedRidge([0, 1], [0, 2], [1, 1], 1, 1);
+    expect(shrunk.coefficients[0]).toBeCloseTo(2 / 3, 10);
+    expect(shrunk.intercept).toBeCloseTo(2 / 3, 10);
+    expect(() => weightedRidge([0, 1], [0], [1], 1, 1)).toThrow('x must be [1, 1]');
+  });
+});
+
+describe('LIME', () => {
+  const rand = seeded(12);
+  const wts = Array.from({ length: 64 }, () => rand() - 0.5);
+  const x = Array.from({ length: 64 }, rand);
+  /** sum of w * (x - fill) over each 2x2 superpixel of the 8x8 image (grid 4). */
+  const contributions = (fill: (p: number) => number) => {
+    const out = new Array(16).fill(0);
+    for (let p = 0; p < 64; p++) out[Math.floor(p / 16) * 4 + Math.floor((p % 8) / 2)] += wts[p] * (x[p] - fill(p));
+    return out;
+  };
+
+  it('on an additive model (logit, ridge 0) recovers each superpixel contribution exactly', async () => {
+    const model = linearNet([8, 8, 1], [wts], [0.4]);
+    const zero = await runLime(model, x, 0, { gridSize: 4, samples: 200, fill: 'zero', score: 'logit', ridge: 0 });
+    const expectedZero = contributions(() => 0);
+    for (let p = 0; p < 64; p++) expect(zero.values[p]).toBeCloseTo(expectedZero[Math.floor(p / 16) * 4 + Math.floor((p % 8) / 2)], 4);
+    const mean = await runLime(model, x, 0, { gridSize: 4, samples: 200, fill: 'mean', score: 'logit', ridge: 0 });
+    const segMean = (p: number) => {
+      const r0 = Math.floor(p / 16) * 2;
+      const c0 = Math.floor((p % 8) / 2) * 2;
+      return (x[r0 * 8 + c0] + x[r0 * 8 + c0 + 1] + x[(r0 + 1) * 8 + c0] + x[(r0 + 1) * 8 + c0 + 1]) / 4;
+    };
+    const expectedMean = contributions(segMean);
+    for (let p = 0; p < 64; p++) expect(mean.values[p]).toBeCloseTo(expectedMean[Math.floor(p / 16) * 4 + Math.floor((p % 8) / 2)], 4);
+    model.dispose();
+  });
+
+  it('same seed, same map; batchSize changes nothing', async () => {
+    const model = linearNet([8, 8, 1], [wts, new Array(64).fill(0)], [0.4, 0]); // 2 classes: probabilities vary
+    const a = await runLime(model, x, 0, { gridSize: 4, samples: 90 }, 3);
+    const b = await runLime(model, x, 0, { gridSize: 4, samples: 90, batchSize: 7 }, 3);
+    const other = await runLime(model, x, 0, { gridSize: 4, samples: 90 }, 4);
+    expect(a.stats.max).toBeGreaterThan(0);
+    Array.from(a.values).forEach((v, i) => expect(b.values[i]).toBeCloseTo(v, 6));
+    expect(Array.from(other.values)).not.toEqual(Array.from(a.values));
+    model.dispose();
+  });
+
+  it('with the defaults (probability, ridge 1) the informative superpixel stands out', async () => {
+    // regionNet's region is exactly superpixel (3, 3) of the 7 x 7 grid of 4 px cells.
+    const model = regionNet();
+    const a = await runLime(model, new Array(784).fill(1), 1, { fill: 'zero' }, 1);
+    let otherMax = 0;
+    a.values.forEach((v, p) => {
+      if (!inRegion(p)) otherMax = Math.max(otherMax, Math.abs(v));
+    });
+    expect(a.values[13 * 28 + 13]).toBeGreaterThan(5 * otherMax);
     model.dispose();
   });
 });
