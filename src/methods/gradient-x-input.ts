@@ -25,6 +25,7 @@ export const gradientXInput: MethodDef<GradientXInputOptions> = {
   },
   options,
   display: { reduce: 'sum', signed: true },
+  batchMaps: (model, input, target) => tf.tidy(() => tf.mul(targetGradient(model, input, target), input) as tf.Tensor4D),
   async run(model, input, target) {
     const startedAt = now();
     const score = await targetScore(model, input, target);

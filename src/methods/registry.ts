@@ -3,13 +3,17 @@
  * import it. Adding a method = one file named by its id + one line in `METHODS`.
  */
 import { cam } from './cam';
+import { deconvnet } from './deconvnet';
 import { gradientXInput } from './gradient-x-input';
 import { lime } from './lime';
 import { gradCam } from './grad-cam';
 import { gradCamPlusPlus } from './grad-cam-plus-plus';
 import { guidedGradCam } from './guided-grad-cam';
+import { guidedBackprop } from './guided-backprop';
+import { integratedGradients } from './integrated-gradients';
 import { occlusion } from './occlusion';
 import { rise } from './rise';
+import { smoothGrad } from './smooth-grad';
 import type { MethodDef } from './types';
 import { vanillaGradient } from './vanilla-gradient';
 
@@ -19,6 +23,10 @@ export type { TargetSpec } from './target';
 const METHODS: readonly MethodDef[] = [
   vanillaGradient,
   gradientXInput,
+  smoothGrad(vanillaGradient, listMethods),
+  integratedGradients,
+  guidedBackprop,
+  deconvnet,
   occlusion,
   rise,
   lime,

@@ -32,6 +32,8 @@ export interface AttributionStats {
   targetProbability: number;
   /** Milliseconds spent in the method (diagnostic; never asserted in tests). */
   elapsedMs: number;
+  /** Method-specific diagnostics, e.g. Integrated Gradients' `completenessDelta`. */
+  extra?: Record<string, number>;
 }
 
 /** How a figure turns a raw map into a 2-D heatmap. */
@@ -71,4 +73,10 @@ export interface MethodDef<O extends Record<string, unknown> = Record<string, un
    */
   unsupported?(info: ModelInfo): string | undefined;
   run(model: Executor, input: tf.Tensor4D, target: number, options: O, ctx: RunContext): Promise<Attribution>;
+  /**
+   * Optional batched core of `run` for methods whose map of an image depends on that image alone
+   * (gradients): the raw map of every image of `input`, same shape, caller owns it. Wrappers such as
+   * SmoothGrad use it to push all their noisy copies through one forward/backward pass.
+   */
+  batchMaps?(model: Executor, input: tf.Tensor4D, target: number, options: O, ctx: RunContext): tf.Tensor4D;
 }

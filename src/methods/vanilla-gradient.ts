@@ -24,6 +24,7 @@ export const vanillaGradient: MethodDef<VanillaGradientOptions> = {
   },
   options,
   display: { reduce: 'max-abs', signed: false },
+  batchMaps: (model, input, target) => targetGradient(model, input, target),
   async run(model, input, target) {
     const startedAt = now();
     const score = await targetScore(model, input, target);

@@ -1,0 +1,41 @@
+/**
+ * Pieces SmoothGrad and Integrated Gradients share: many gradient maps of one image's variants
+ * (noisy copies, points on a path) computed `batchSize` at a time, read back after each batch and
+ * summed in float64 in sample order. Summing on the CPU in a fixed order is what makes the result
+ * independent of the batch size (a batched tensor sum would regroup float32 additions), and the
+ * read-back bounds GPU memory. The abort signal is checked between batches.
+ */
+import type { RunContext } from './types';
+
+/** Error named 'AbortError' (as fetch's) so callers can tell cancellation from failure. */
+export function throwIfAborted(ctx: RunContext, method: string): void {
+  if (ctx.signal?.aborted) {
+    const error = new Error(`${method}: aborted (a newer request superseded this one)`);
+    error.name = 'AbortError';
+    throw error;
+  }
+}
+
+/**
+ * Between two batches: when a caller can abort (the worker), give its message loop a turn so a
+ * cancel message can land, then stop if it did. Node callers without a signal never wait.
+ */
+export async function betweenBatches(ctx: RunContext, method: string): Promise<void> {
+  throwIfAborted(ctx, method);
+  if (ctx.signal === undefined) return;
+  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  throwIfAborted(ctx, method);
+}
+
+/** [start, count] of each batch of `total` items, `batchSize` at a time. */
+export function batches(total: number, batchSize: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let start = 0; start < total; start += batchSize) out.push([start, Math.min(batchSize, total - start)]);
+  return out;
+}
+
+/** acc += weight · maps[item] for one item of a read-back [batch, ...] map. */
+export function addItem(acc: Float64Array, maps: Float32Array, item: number, weight = 1): void {
+  const offset = item * acc.length;
+  for (let i = 0; i < acc.length; i++) acc[i] += weight * maps[offset + i];
+}
