@@ -1,9 +1,13 @@
 /**
  * Integrated Gradients (Sundararajan, Taly & Yan 2017, "Axiomatic Attribution for Deep Networks",
  * https://arxiv.org/abs/1703.01365): (x - x') × the average gradient of the target's pre-softmax score
- * along the straight path from a baseline x' to x, by Captum's quadrature rules (Gauss-Legendre,
- * 50 steps by default). Completeness says the map sums to f(x) - f(x'); the remainder is reported
- * as `stats.extra.completenessDelta` (Captum's convergence delta). Baselines: see baselines.ts.
+ * along the straight path from a baseline x' to x, by Captum's quadrature rules (Gauss-Legendre).
+ * Completeness says the map sums to f(x) - f(x'); the remainder is reported as
+ * `stats.extra.completenessDelta` (Captum's convergence delta). Baselines: see baselines.ts.
+ * Departure: 100 steps by default, not Captum's 50. ReLU and max-pool kinks make the path integrand
+ * discontinuous, so Gauss-Legendre loses its edge; on 13 fashion-cnn sample images |delta| exceeded
+ * 1 % of f(x) - f(x') for 5 at 50 steps (up to 4.7 %), for 2 of 8 at 100 (up to 1.7 %), and still
+ * for 1 of 5 at 300 (1.4 %): 100 halves the typical delta for twice the cost; no count guarantees 1 %.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
@@ -14,7 +18,7 @@ import { INTEGRATION_METHODS, quadrature } from './quadrature';
 import type { MethodDef } from './types';
 
 const options = z.object({
-  steps: z.number().int().min(1).max(2000).default(50),
+  steps: z.number().int().min(1).max(2000).default(100),
   method: z.enum(INTEGRATION_METHODS as [string, ...string[]]).default('gauss-legendre'),
   /** A named baseline or the baseline itself: h·w·c model-input values, row-major. */
   baseline: z.union([z.enum(BASELINE_NAMES as [BaselineName, ...BaselineName[]]), z.array(z.number())]).default('black'),

@@ -168,6 +168,25 @@ describe('integrated-gradients on a linear model: (x - x′) · W', () => {
   });
 });
 
+describe('cancellation', () => {
+  it('an aborted request stops between batches with an AbortError and frees its tensors', async () => {
+    const model = linearNet([2, 2, 3], W, B);
+    const input = tf.tensor4d(X, [1, 2, 2, 3]);
+    const before = tf.memory().numTensors;
+    for (const id of ['smooth-grad', 'integrated-gradients']) {
+      const method = getMethod(id);
+      const signal = { aborted: true };
+      const error = await method.run(model, input, 0, method.options.parse({}), { seed: 1, signal }).catch((e: Error) => e);
+      expect(error).toBeInstanceOf(Error);
+      expect((error as Error).name).toBe('AbortError');
+      expect((error as Error).message).toBe(`${id}: aborted (a newer request superseded this one)`);
+      expect(tf.memory().numTensors).toBe(before);
+    }
+    input.dispose();
+    model.dispose();
+  });
+});
+
 describe('baselines and quadrature helpers', () => {
   it('Gaussian blur: normalized symmetric taps; an impulse spreads as their outer product', () => {
     const k = gaussianKernel(1);
@@ -205,21 +224,24 @@ describe('baselines and quadrature helpers', () => {
 });
 
 describe('integrated-gradients on fashion-cnn', () => {
-  it('completeness: the map sums to f(x) - f(black) within 1 % at the defaults (50 Gauss-Legendre steps)', async () => {
+  // The first two sample images (chosen by index, not by result). Not every image gets within 1 %
+  // at 100 steps: see the measurements in integrated-gradients.ts.
+  it('completeness: the map sums to f(x) - f(black) within 1 % at the defaults (100 Gauss-Legendre steps)', async () => {
     const model = await loadModelNode('fashion-cnn');
     const bytes = readFileSync(`${REPO_ROOT}public/data/fashion-mnist/sample.bin`);
-    for (const index of [0, 1]) {
-      const x = Array.from(bytes.subarray(index * 784, (index + 1) * 784), (v) => v / 255);
-      const a = await run('integrated-gradients', model, x, 0 === index ? 9 : 2);
+    const image = (index: number) => Array.from(bytes.subarray(index * 784, (index + 1) * 784), (v) => v / 255);
+    for (const [index, target] of [[0, 9], [1, 2]]) {
+      const a = await run('integrated-gradients', model, image(index), target);
       const gap = a.stats.targetLogit - a.stats.extra!.baselineLogit;
       const sum = Array.from(a.values).reduce((s, v) => s + v, 0);
       expect(Math.abs(gap)).toBeGreaterThan(1);
       expect(sum - gap).toBeCloseTo(a.stats.extra!.completenessDelta, 3);
       expect(Math.abs(a.stats.extra!.completenessDelta)).toBeLessThan(0.01 * Math.abs(gap));
-      // Batching the path points changes nothing.
-      const b = await run('integrated-gradients', model, x, 0 === index ? 9 : 2, { batchSize: 50 });
-      expect(Array.from(b.values)).toEqual(Array.from(a.values));
     }
+    // Batching the path points changes nothing, bit for bit.
+    const one = await run('integrated-gradients', model, image(2), 1, { steps: 12, batchSize: 12 });
+    const split = await run('integrated-gradients', model, image(2), 1, { steps: 12, batchSize: 5 });
+    expect(Array.from(split.values)).toEqual(Array.from(one.values));
     model.dispose();
   });
 });
