@@ -55,7 +55,7 @@ export function limeKernel(on: number, n: number, width: number): number {
 }
 
 /** Per-pixel fill [h * w * c] in input space: a constant colour or each superpixel's mean. */
-function fillImage(x: Float32Array, segments: Int32Array, count: number, c: number, fill: LimeOptions['fill'], constant: (v: number) => number[]): Float32Array {
+export function fillImage(x: Float32Array, segments: Int32Array, count: number, c: number, fill: LimeOptions['fill'], constant: (v: number) => number[]): Float32Array {
   const out = new Float32Array(x.length);
   if (fill === 'mean') {
     const sums = new Float64Array(count * c);

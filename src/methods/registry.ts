@@ -11,6 +11,7 @@ import { gradCamPlusPlus } from './grad-cam-plus-plus';
 import { guidedGradCam } from './guided-grad-cam';
 import { guidedBackprop } from './guided-backprop';
 import { integratedGradients } from './integrated-gradients';
+import { kernelShap } from './kernel-shap';
 import { occlusion } from './occlusion';
 import { rise } from './rise';
 import { smoothGrad } from './smooth-grad';
@@ -30,6 +31,7 @@ const METHODS: readonly MethodDef[] = [
   occlusion,
   rise,
   lime,
+  kernelShap,
   cam,
   gradCam,
   gradCamPlusPlus,

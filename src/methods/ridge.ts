@@ -52,8 +52,8 @@ export function weightedRidge(x: ArrayLike<number>, y: ArrayLike<number>, weight
   return { coefficients, intercept };
 }
 
-/** Solves the d x d system stored as [A | b] rows in place; singular directions get 0. */
-function solve(a: Float64Array, d: number): Float64Array {
+/** Solves the d x d system stored as [A | b] rows in place; singular directions get 0 (KernelSHAP reuses it). */
+export function solve(a: Float64Array, d: number): Float64Array {
   const stride = d + 1;
   for (let col = 0; col < d; col++) {
     let pivot = col;
