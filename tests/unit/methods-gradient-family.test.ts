@@ -8,8 +8,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { channelRange, gaussianBlur, gaussianKernel } from '../../src/methods/baselines';
+import { guidedBackprop } from '../../src/methods/guided-backprop';
 import { quadrature } from '../../src/methods/quadrature';
 import { getMethod } from '../../src/methods/registry';
+import { smoothGrad } from '../../src/methods/smooth-grad';
 import type { Attribution } from '../../src/methods/types';
 import { loadModelFromArtifacts } from '../../src/model/load';
 import { loadModelNode, REPO_ROOT } from '../../src/model/load-node';
@@ -279,6 +281,22 @@ describe('guided backprop and deconvnet on the one-conv ReLU net', () => {
       model.dispose();
     });
   }
+
+  it('smoothGrad(guidedBackprop) wraps it directly (Captum NoiseTunnel style): stdev 0 gives its map', async () => {
+    const model = await convReluLayersNet();
+    const wrapped = smoothGrad(guidedBackprop);
+    const options = wrapped.options.parse({ stdev: 0, samples: 3 });
+    expect(options.base).toBe('guided-backprop');
+    const input = tf.tensor4d(CONV_X, [1, 3, 3, 1]);
+    const a = await wrapped.run(model, input, 1, options, { seed: 1 });
+    expect(Array.from(a.values, (v) => v + 0)).toEqual([0, 0, 0, 0, 2, -2, 0, -2, 2]);
+    // Without the registry, only the wrapped method can be the base.
+    const bad = wrapped.options.safeParse({ base: 'vanilla-gradient' });
+    expect(bad.success).toBe(false);
+    if (!bad.success) expect(bad.error.message).toContain("unknown base method 'vanilla-gradient'; known gradient methods: guided-backprop");
+    input.dispose();
+    model.dispose();
+  });
 
   it('the hand-written net (no ReLU rules) agrees with the layers net on the true gradient', async () => {
     const hand = convReluNet();
