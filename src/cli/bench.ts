@@ -59,6 +59,8 @@ export const benchCommand: Command = {
 
     const rows: BenchRow[] = await benchNode({ ...NODE_BENCH_DEFAULTS, backends, runs, models, shapesCount, log });
     const notes: string[] = [];
+    const skipped = shipped.filter((m) => !models.includes(m));
+    if (skipped.length > 0) notes.push(`Models timed: ${models.join(', ')} (--model); not timed: ${skipped.join(', ')}.`);
     const browserBench = join(REPO_ROOT, 'scripts/bench-browser.ts');
     if (args['node-only']) {
       notes.push('Browser benchmark skipped (--node-only).');
