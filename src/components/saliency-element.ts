@@ -14,6 +14,7 @@ import { backendLabel } from './backend-label';
 import { backendFromQuery, parseFigureProps, type FigureProps, type MethodChoice } from './figure-props';
 import { loadSample, sampleImage, toRGBA, type Sample } from './sample-images';
 import { describeError } from './error-message';
+import { legendCaption } from './legend-caption';
 import { blobToPixels, urlToPixels } from './upload';
 import {
   buildView, fillMethods, fillTargets, paint, renderBars, renderError, renderLegend, type ViewRefs,
@@ -207,7 +208,7 @@ export class SaliencyElement extends HTMLElement {
     refs.heatCaption.textContent = `${methodLabel} for “${targetLabel}”`;
     refs.heatCanvas.setAttribute('aria-label', `${methodLabel} saliency map for class ${targetLabel} of ${this.imageName}`);
     refs.overlayCanvas.setAttribute('aria-label', `the saliency map over ${this.imageName}`);
-    renderLegend(refs.legend, legendStops(display, rendered.scale), display.signed ? 'signed; red raises the score' : '|gradient|, max over channels');
+    renderLegend(refs.legend, legendStops(display, rendered.scale), legendCaption(attribution, display));
     renderBars(refs.bars, result.prediction, attribution.target);
     const status = backendLabel({ ...this.report, backend: result.backend }, result.elapsedMs);
     refs.status.textContent = status;

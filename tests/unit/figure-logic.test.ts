@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { backendLabel } from '../../src/components/backend-label';
 import { describeError } from '../../src/components/error-message';
+import { legendCaption } from '../../src/components/legend-caption';
 import { backendFromQuery, parseFigureProps } from '../../src/components/figure-props';
 import { binUrl, sampleImage, toRGBA, type Sample } from '../../src/components/sample-images';
 import { stripStart } from '../../src/components/thumbs';
@@ -104,5 +105,14 @@ describe('describeError', () => {
     expect(describeError(new NotAnImageError('a.txt', 'text/plain'), undefined, 'm').message).toBe('not an image: a.txt (text/plain).');
     const e = Object.assign(new Error("model 'x', layer 'conv1': bad kernel."), { model: 'x', layer: 'conv1' });
     expect(describeError(e, undefined, 'm').details).toEqual([['model', 'x'], ['layer', 'conv1'], ['method', 'm']]);
+  });
+});
+
+describe('legendCaption', () => {
+  it('says what the colours measure for input-space, layer and signed maps', () => {
+    expect(legendCaption({ channels: 3 }, { reduce: 'max-abs', signed: false })).toBe('|attribution|, max over 3 channels');
+    expect(legendCaption({ channels: 1 }, { reduce: 'max-abs', signed: false })).toBe('|attribution|');
+    expect(legendCaption({ channels: 1, layer: 'relu5' }, { reduce: 'sum', signed: false })).toBe('attribution at layer relu5, upsampled to the input');
+    expect(legendCaption({ channels: 1, layer: 'relu5' }, { reduce: 'sum', signed: true })).toBe('signed at layer relu5, upsampled to the input; red raises the score, blue lowers it');
   });
 });
