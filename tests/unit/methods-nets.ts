@@ -72,17 +72,8 @@ export function convReluNet(): Executor {
   };
 }
 
-/** Deterministic pseudo-random numbers in [0, 1) for test inputs and weights (mulberry32). */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic pseudo-random numbers in [0, 1) for test inputs and weights. */
+export { mulberry32 as seeded } from '../../src/methods/random';
 
 export async function useCpu(): Promise<void> {
   await tf.setBackend('cpu');

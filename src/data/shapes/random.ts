@@ -5,8 +5,9 @@
  * picking shapes and colours; it is not meant for statistics beyond that.
  */
 
-/** A uniform float in [0, 1). */
-export type Rng = () => number;
+import { mulberry32, type Rng } from '../../methods/random';
+
+export { mulberry32, type Rng };
 
 /** Finalizer of MurmurHash3: spreads every input bit over the 32-bit output. */
 function fmix32(h: number): number {
@@ -30,18 +31,6 @@ export function hash3(a: number, b: number, c: number): number {
   let h = fmix32((0x9e3779b9 ^ fmix32(a >>> 0)) + 0x7f4a7c15);
   h = fmix32((h ^ fmix32(b >>> 0)) + 0x7f4a7c15);
   return fmix32((h ^ fmix32(c >>> 0)) + 0x7f4a7c15);
-}
-
-/** mulberry32: a 32-bit state generator returning floats in [0, 1). */
-export function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Independent sub-streams of one image: geometry and the spurious cue must not share draws. */
