@@ -22,17 +22,28 @@ export function gradCamMap(model: Executor, input: tf.Tensor4D, layer: string, t
   return map;
 }
 
+/** Grad-CAM upsampled to the input size, [batch, H, W, 1]; caller owns it. Guided Grad-CAM reuses it. */
+export function upsampledGradCam(model: Executor, input: tf.Tensor4D, layer: string, target: number): tf.Tensor4D {
+  const map = gradCamMap(model, input, layer, target);
+  const [h, w] = model.info.inputShape;
+  const up = upsample(map, [h, w]);
+  map.dispose();
+  return up;
+}
+
+export const GRAD_CAM_PAPER = {
+  title: 'Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization',
+  authors: 'Selvaraju, Cogswell, Das, Vedantam, Parikh, Batra',
+  year: 2017,
+  url: 'https://arxiv.org/abs/1610.02391',
+};
+
 export const gradCam: MethodDef<GradCamOptions> = {
   id: 'grad-cam',
   label: 'Grad-CAM',
   kind: 'layer',
   needsLayer: true,
-  paper: {
-    title: 'Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization',
-    authors: 'Selvaraju, Cogswell, Das, Vedantam, Parikh, Batra',
-    year: 2017,
-    url: 'https://arxiv.org/abs/1610.02391',
-  },
+  paper: GRAD_CAM_PAPER,
   options: layerOptions,
   display: { reduce: 'sum', signed: false },
   unsupported: (info) => noSpatialLayer(info, 'grad-cam'),
@@ -40,10 +51,7 @@ export const gradCam: MethodDef<GradCamOptions> = {
     const startedAt = now();
     const layer = resolveLayer(model.info, options.layer, 'grad-cam').name;
     const score = await targetScore(model, input, target);
-    const map = gradCamMap(model, input, layer, target);
-    const [h, w] = model.info.inputShape;
-    const up = upsample(map, [h, w]);
-    map.dispose();
+    const up = upsampledGradCam(model, input, layer, target);
     return toAttribution(up, { method: 'grad-cam', target, layer, score, startedAt });
   },
 };

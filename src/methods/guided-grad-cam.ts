@@ -7,8 +7,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { now, targetGradient, targetScore, toAttribution } from './common';
-import { gradCamMap } from './grad-cam';
-import { layerOptions, noSpatialLayer, resolveLayer, upsample, type LayerOptions } from './layer-maps';
+import { GRAD_CAM_PAPER, upsampledGradCam } from './grad-cam';
+import { layerOptions, noSpatialLayer, resolveLayer, type LayerOptions } from './layer-maps';
 import type { MethodDef } from './types';
 
 export type GuidedGradCamOptions = LayerOptions;
@@ -18,12 +18,7 @@ export const guidedGradCam: MethodDef<GuidedGradCamOptions> = {
   label: 'Guided Grad-CAM',
   kind: 'layer',
   needsLayer: true,
-  paper: {
-    title: 'Grad-CAM: Visual Explanations from Deep Networks via Gradient-based Localization',
-    authors: 'Selvaraju, Cogswell, Das, Vedantam, Parikh, Batra',
-    year: 2017,
-    url: 'https://arxiv.org/abs/1610.02391',
-  },
+  paper: GRAD_CAM_PAPER,
   options: layerOptions,
   display: { reduce: 'max-abs', signed: false },
   unsupported: (info) => noSpatialLayer(info, 'guided-grad-cam'),
@@ -31,11 +26,10 @@ export const guidedGradCam: MethodDef<GuidedGradCamOptions> = {
     const startedAt = now();
     const layer = resolveLayer(model.info, options.layer, 'guided-grad-cam').name;
     const score = await targetScore(model, input, target);
-    const map = gradCamMap(model, input, layer, target);
+    const map = upsampledGradCam(model, input, layer, target);
     const guided = targetGradient(model, input, target, 'guided');
-    const [h, w] = model.info.inputShape;
     // + 0 turns the -0 of (negative gradient) x (zero map) into 0, so min/max stats are plain zeros.
-    const product = tf.tidy(() => tf.add(tf.mul(guided, upsample(map, [h, w])), 0) as tf.Tensor4D);
+    const product = tf.tidy(() => tf.add(tf.mul(guided, map), 0) as tf.Tensor4D);
     map.dispose();
     guided.dispose();
     return toAttribution(product, { method: 'guided-grad-cam', target, layer, score, startedAt });
