@@ -8,7 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core alone ships no gradient functions; '#tfjs-gradients' (package.json "imports") registers them.
 import '#tfjs-gradients';
 import type { Executor, ReluRule } from '../model/types';
-import type { Attribution } from './types';
+import { z } from 'zod';
+import type { Attribution, MethodDef } from './types';
 
 /**
  * d logit[target] / d input for every image of the batch, shape of `input`. The batch items are
@@ -109,4 +110,33 @@ export async function toAttribution(result: tf.Tensor, meta: AttributionMeta): P
 
 export function now(): number {
   return globalThis.performance.now();
+}
+
+/** Options of the plain gradient methods: none. */
+const noOptions = z.object({}).strict();
+export type NoOptions = z.infer<typeof noOptions>;
+
+/**
+ * A method that is the input gradient of the target's pre-softmax score under one ReLU backward
+ * rule: vanilla gradient ('gradient'), guided backprop ('guided') and deconvnet ('deconvnet') differ
+ * only in the rule and their metadata.
+ */
+export function reluRuleGradient(
+  meta: Pick<MethodDef, 'id' | 'label' | 'paper'>,
+  reluRule: ReluRule,
+): MethodDef<NoOptions> {
+  return {
+    ...meta,
+    kind: 'gradient',
+    needsLayer: false,
+    options: noOptions,
+    display: { reduce: 'max-abs', signed: false },
+    batchMaps: (model, input, target) => targetGradient(model, input, target, reluRule),
+    async run(model, input, target) {
+      const startedAt = now();
+      const score = await targetScore(model, input, target);
+      const grad = targetGradient(model, input, target, reluRule);
+      return toAttribution(grad, { method: meta.id, target, score, startedAt });
+    },
+  };
 }

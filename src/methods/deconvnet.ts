@@ -5,31 +5,16 @@
  * was. As in Springenberg 2015 and Captum, it is applied to the whole network rather than to one
  * feature map, and max-pools route through the forward argmax (the paper's "switches").
  */
-import { z } from 'zod';
-import { now, targetGradient, targetScore, toAttribution } from './common';
-import type { MethodDef } from './types';
+import { reluRuleGradient, type NoOptions } from './common';
+import { ZEILER_FERGUS_2014 } from './papers';
 
-const options = z.object({}).strict();
-export type DeconvnetOptions = z.infer<typeof options>;
+export type DeconvnetOptions = NoOptions;
 
-export const deconvnet: MethodDef<DeconvnetOptions> = {
-  id: 'deconvnet',
-  label: 'Deconvnet',
-  kind: 'gradient',
-  needsLayer: false,
-  paper: {
-    title: 'Visualizing and Understanding Convolutional Networks',
-    authors: 'Zeiler, Fergus',
-    year: 2014,
-    url: 'https://arxiv.org/abs/1311.2901',
+export const deconvnet = reluRuleGradient(
+  {
+    id: 'deconvnet',
+    label: 'Deconvnet',
+    paper: ZEILER_FERGUS_2014,
   },
-  options,
-  display: { reduce: 'max-abs', signed: false },
-  batchMaps: (model, input, target) => targetGradient(model, input, target, 'deconvnet'),
-  async run(model, input, target) {
-    const startedAt = now();
-    const score = await targetScore(model, input, target);
-    const map = targetGradient(model, input, target, 'deconvnet');
-    return toAttribution(map, { method: 'deconvnet', target, score, startedAt });
-  },
-};
+  'deconvnet',
+);

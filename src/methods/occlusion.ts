@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { ModelInfo } from '../model/types';
 import { now, targetScore, toAttribution } from './common';
 import { pixelValueToInput, SCORE_KINDS, scoreBatches, spreadOverChannels } from './perturbation';
+import { ZEILER_FERGUS_2014 } from './papers';
 import type { MethodDef } from './types';
 
 /** Patch contents, as pixel values in [0, 1] mapped through the model's preprocessing. */
@@ -92,12 +93,7 @@ export const occlusion: MethodDef<OcclusionOptions> = {
   label: 'Occlusion',
   kind: 'perturbation',
   needsLayer: false,
-  paper: {
-    title: 'Visualizing and Understanding Convolutional Networks',
-    authors: 'Zeiler, Fergus',
-    year: 2014,
-    url: 'https://arxiv.org/abs/1311.2901',
-  },
+  paper: ZEILER_FERGUS_2014,
   options,
   // Signed: occluding a patch can raise the score. Values repeat over channels; 'sum' scales them by c.
   display: { reduce: 'sum', signed: true },
