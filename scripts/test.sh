@@ -10,8 +10,11 @@ step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 # 1. Node modules: install when absent or when package-lock.json changed since the last install.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
-  step "installing node modules (npm ci)"
-  npm ci --no-audit --no-fund
+  # `npm install`, not `npm ci`: npm 11.19 writes lock files without the other platforms' optional
+  # packages (@rollup/rollup-darwin-*, ...) and then its own `npm ci` refuses that lock as out of sync.
+  # `npm install` installs the locked versions just the same and leaves the lock unchanged.
+  step "installing node modules (npm install, from package-lock.json)"
+  npm install --no-audit --no-fund
 fi
 
 # 2. Chromium for the e2e suite, from Debian (never a downloaded browser build).
