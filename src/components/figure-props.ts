@@ -24,6 +24,16 @@ export interface FigureProps {
 
 const SHIPPED_ID = /^[a-z0-9][a-z0-9-]*$/;
 
+let defaultModelsBase = '/models';
+
+/**
+ * Where shipped models live when a figure has no `models-base` attribute. The site's pages leave it
+ * at '/models' (page-relative); the embed bundle sets the absolute URL beside its own script.
+ */
+export function setDefaultModelsBase(url: string): void {
+  defaultModelsBase = url;
+}
+
 export interface AttributeSource {
   getAttribute(name: string): string | null;
   /** The nearest ancestor (or self) matching a selector: used for the article's default model. */
@@ -36,7 +46,7 @@ export function parseFigureProps(el: AttributeSource, pageUrl: string, fallbackK
   const model = (el.getAttribute('model') ?? el.closest?.('[data-glimpse-model]')?.getAttribute('data-glimpse-model') ?? '').trim();
   if (model === '') throw new Error("the figure has no 'model' attribute and the page names no default model; give a shipped id like 'fashion-cnn' or a model.json URL");
   const method = el.getAttribute('method')?.trim() || 'vanilla-gradient';
-  const base = el.getAttribute('models-base') ?? '/models';
+  const base = el.getAttribute('models-base') ?? defaultModelsBase;
   const imageAttr = el.getAttribute('image')?.trim() ?? '0';
   const image = /^\d+$/.test(imageAttr) ? Number(imageAttr) : new URL(imageAttr, pageUrl).href;
   const targetAttr = el.getAttribute('target')?.trim();

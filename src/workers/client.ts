@@ -1,3 +1,4 @@
+/// <reference types="vite/client" />
 /**
  * The only path from the page to the compute worker. One worker per page, created on first use and
  * shared by every figure. Per figure, the latest request wins: a request superseded before it starts
@@ -6,6 +7,8 @@
  * WorkerCrashedError and the next call starts a fresh worker. Imports comlink, never tfjs.
  */
 import * as Comlink from 'comlink';
+// `?worker&url`: Vite bundles the worker and gives its URL (relative to this chunk in the embed bundle).
+import computeWorkerUrl from './compute.worker.ts?worker&url';
 import type {
   BackendName, BackendReport, BenchTimings, ComputeApi, ComputeRequest, ComputeResult, MethodChoice, ModelRef, ModelSummary,
   PlainError,
@@ -213,9 +216,21 @@ function plain(value: unknown): PlainError {
   return { name: 'Error', message: String(value) };
 }
 
+/**
+ * A module worker for `url`. Browsers refuse `new Worker(url)` for a script on another origin, which
+ * is where the worker lives when the embed bundle (src/embed/glimpse.ts) runs in a foreign page: then
+ * a same-origin blob: worker imports the real one (a CORS module load), so its import.meta.url, its
+ * chunks and its wasm files still resolve against the Glimpse site.
+ */
+function startModuleWorker(url: URL, name: string): Worker {
+  if (url.origin === location.origin || url.protocol === 'blob:') return new Worker(url, { type: 'module', name });
+  const shim = new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' });
+  return new Worker(URL.createObjectURL(shim), { type: 'module', name });
+}
+
 /** Starts the real module worker. Vite bundles it (and tfjs, lazily) as its own chunk. */
 export const browserWorkerFactory: WorkerFactory = (onCrash) => {
-  const worker = new Worker(new URL('./compute.worker.ts', import.meta.url), { type: 'module', name: 'glimpse-compute' });
+  const worker = startModuleWorker(new URL(computeWorkerUrl, import.meta.url), 'glimpse-compute');
   worker.addEventListener('error', (event) => {
     event.preventDefault();
     onCrash(`the compute worker crashed: ${event.message || 'script error (could not load or threw)'}`);
