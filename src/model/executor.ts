@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '#tfjs-gradients';
 import { ModelError, listNames } from './errors';
 import { foldBatchNorms } from './fold';
+import { layerGeometry } from './geometry';
 import { buildStep, layerKind } from './layers';
 import { checkPreprocessing, type PreprocessingInput } from './metadata';
 import { applyActivation } from './ops/activations';
@@ -65,6 +66,8 @@ export interface Program {
   owned: tf.Tensor[];
   /** The layer table, given the traced output shape (without batch) of every step. */
   table(shapes: Map<string, number[]>): LayerInfo[];
+  /** Weights by layer name, for Executor.layerWeights (LayersModels). */
+  weights?: Map<string, LayerWeights>;
 }
 
 /** Takes ownership of `weights` (the decoded manifest tensors): they are disposed with the executor. */
@@ -73,6 +76,7 @@ export function createExecutor(graph: ModelGraph, weights: tf.NamedTensorMap, me
   const owned: tf.Tensor[] = Object.values(weights);
   const compiled: Compiled[] = [];
   let aliases = new Map<string, string>();
+  let byLayerFinal = new Map<string, LayerWeights>();
   try {
     let byLayer: Map<string, LayerWeights> = groupWeights(graph, weights, model);
     let executed = graph;
@@ -81,6 +85,7 @@ export function createExecutor(graph: ModelGraph, weights: tf.NamedTensorMap, me
       ({ graph: executed, weights: byLayer, aliases } = folded);
       owned.push(...folded.created);
     }
+    byLayerFinal = byLayer;
     for (const node of executed.nodes) {
       compiled.push({ ...node, step: buildStep({ model, node, weights: byLayer.get(node.name) }) });
     }
@@ -168,6 +173,11 @@ class ProgramExecutor implements Executor {
 
   predict(x: tf.Tensor4D): tf.Tensor2D {
     return tf.tidy(() => tf.softmax(this.forward(x).logits));
+  }
+
+  layerWeights(layer: string): Record<string, tf.Tensor> | undefined {
+    this.tapIndex(layer); // unknown names throw, listing the layers
+    return this.program.weights?.get(this.program.aliases.get(layer) ?? layer) ?? this.program.weights?.get(layer);
   }
 
   dispose(): void {

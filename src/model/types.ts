@@ -20,6 +20,26 @@ export interface LayerInfo {
   outputShape: number[];
   /** Names of the layers feeding this one (more than one for Add/Concatenate). */
   inputs: string[];
+  /**
+   * How output positions map to input positions (receptive fields); absent for the input layer
+   * and for GraphModel rows. See src/model/geometry.ts.
+   */
+  geometry?: LayerGeometry;
+}
+
+/**
+ * Spatial geometry of one layer, per axis [rows, cols]. Output position q reads input positions
+ * q * stride - padBefore + t * dilation for t in 0..kernel-1 ('window'); the same position
+ * ('pointwise': activations, norms, merges); or every input position ('global': global pooling,
+ * Flatten, Dense).
+ */
+export interface LayerGeometry {
+  type: 'window' | 'pointwise' | 'global';
+  kernel: [number, number];
+  stride: [number, number];
+  dilation: [number, number];
+  /** Padding rows/cols before the first input row/col ('same' resolved); negative for cropping. */
+  padBefore: [number, number];
 }
 
 /** How raw image values in [0, 1] become model input: x' = (x * scale - mean) / std per channel. */
@@ -79,5 +99,11 @@ export interface Executor {
   forward(x: tf.Tensor4D, options?: ForwardOptions): ForwardResult;
   /** Softmax probabilities [batch, numClasses]. */
   predict(x: tf.Tensor4D): tf.Tensor2D;
+  /**
+   * The weight tensors of one layer by Keras attribute ('kernel', 'bias', 'depthwise_kernel', ...),
+   * owned by the executor (do not dispose); after BN folding, the folded ones. Undefined for layers
+   * without weights and for executors that do not expose them (GraphModels, test nets).
+   */
+  layerWeights?(layer: string): Record<string, tf.Tensor> | undefined;
   dispose(): void;
 }
