@@ -106,10 +106,17 @@ export function createExecutor(graph: ModelGraph, weights: tf.NamedTensorMap, me
     dropLogitsActivation: output.step.activation === 'softmax' && !softmaxLayer,
     aliases,
     owned,
-    table: (shapes) => graph.nodes.map((n): LayerInfo => ({
-      name: n.name, className: n.className, kind: layerKind(n.className),
-      outputShape: shapes.get(n.name) ?? shapes.get(aliases.get(n.name)!)!, inputs: [...n.inputs],
-    })),
+    table: (shapes) => {
+      const shapeOf = (name: string) => shapes.get(name) ?? shapes.get(aliases.get(name)!)!;
+      return graph.nodes.map((n): LayerInfo => {
+        const geometry = layerGeometry(n, n.inputs.length > 0 ? shapeOf(n.inputs[0]) : undefined, shapeOf(n.name));
+        return {
+          name: n.name, className: n.className, kind: layerKind(n.className),
+          outputShape: shapeOf(n.name), inputs: [...n.inputs], ...(geometry ? { geometry } : {}),
+        };
+      });
+    },
+    weights: byLayerFinal,
   }, meta);
 }
 
