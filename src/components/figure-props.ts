@@ -20,6 +20,49 @@ export interface FigureProps {
   key: string;
   /** Methods offered in the picker (rendered at build time from the registry). */
   methods?: MethodChoice[];
+  /** Method options fixed by the author (JSON attribute `options`), validated in the worker. */
+  options: Record<string, unknown>;
+  /** Options the reader gets a control for (attribute `controls`), in order. */
+  controls: ControlRequest[];
+}
+
+/** `controls="stdev:0..0.5, samples:1..100:1, layer"`: an option name, optional range and step. */
+export interface ControlRequest {
+  name: string;
+  min?: number;
+  max?: number;
+  step?: number;
+}
+
+const CONTROL = /^([A-Za-z][A-Za-z0-9]*)(?::(-?[\d.]+)\.\.(-?[\d.]+)(?::([\d.]+))?)?$/;
+
+/** Parses the `controls` attribute; throws naming the bad entry and the accepted form. */
+export function parseControls(attr: string | null): ControlRequest[] {
+  if (!attr?.trim()) return [];
+  return attr.split(',').map((raw) => raw.trim()).filter(Boolean).map((entry) => {
+    const m = CONTROL.exec(entry);
+    if (!m) throw new Error(`the figure's 'controls' entry '${entry}' is not of the form name, name:min..max or name:min..max:step`);
+    const [, name, min, max, step] = m;
+    const out: ControlRequest = { name };
+    if (min !== undefined) Object.assign(out, { min: Number(min), max: Number(max) });
+    if (step !== undefined) out.step = Number(step);
+    if (out.min !== undefined && !(out.min < out.max!)) throw new Error(`the figure's 'controls' entry '${entry}' needs min < max`);
+    return out;
+  });
+}
+
+function parseOptions(attr: string | null): Record<string, unknown> {
+  if (!attr?.trim()) return {};
+  let value: unknown;
+  try {
+    value = JSON.parse(attr);
+  } catch {
+    throw new Error(`the figure's 'options' attribute is not JSON: ${attr}`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`the figure's 'options' attribute must be a JSON object like {"stdev": 0.2}; got ${attr}`);
+  }
+  return value as Record<string, unknown>;
 }
 
 const SHIPPED_ID = /^[a-z0-9][a-z0-9-]*$/;
@@ -65,6 +108,8 @@ export function parseFigureProps(el: AttributeSource, pageUrl: string, fallbackK
     ...(target === undefined ? {} : { target }),
     key: el.getAttribute('id') || fallbackKey,
     ...(methods ? { methods } : {}),
+    options: parseOptions(el.getAttribute('options')),
+    controls: parseControls(el.getAttribute('controls')),
   };
 }
 

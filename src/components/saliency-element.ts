@@ -20,6 +20,7 @@ import {
   buildView, fillMethods, fillTargets, paint, renderBars, renderError, renderLegend, type ViewRefs,
 } from './saliency-view';
 import { renderThumbs } from './thumbs';
+import { planControls, renderControls, unknownRequests } from './method-controls';
 
 export type FigureState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -32,6 +33,9 @@ export interface LastResult {
   backend: string;
   target: number;
   method: string;
+  /** The options the map was computed with (as sent; the worker filled in the rest). */
+  options: Record<string, unknown>;
+  layer?: string;
   model: string;
   /** The pixels sent to the worker (model-sized). */
   pixels: ImagePixels;
@@ -55,6 +59,9 @@ export class SaliencyElement extends HTMLElement {
   private imageName = '';
   private method = 'vanilla-gradient';
   private target?: number;
+  private methodList: MethodChoice[] = [];
+  /** Option values per method id: the author's `options` belong to the figure's own method only. */
+  private readonly optionValues = new Map<string, Record<string, unknown>>();
   private readonly fallbackKey = `glimpse-saliency-${++counter}`;
 
   connectedCallback(): void {
@@ -96,6 +103,7 @@ export class SaliencyElement extends HTMLElement {
     }
     this.method = this.props.method;
     this.target = this.props.target;
+    this.optionValues.set(this.method, { ...this.props.options });
     this.refs = buildView(this, this.props.key);
     this.wire(this.refs);
     await this.load();
@@ -117,7 +125,10 @@ export class SaliencyElement extends HTMLElement {
       this.summary = summary;
       this.report = report;
       this.checkMethod(methods);
+      this.methodList = methods;
+      this.checkControls();
       fillMethods(refs.methodSelect, methods, this.method);
+      this.refreshControls();
       fillTargets(refs.targetSelect, summary.labels, this.target);
       if (this.pixels === undefined) await this.loadImage(props.image, summary);
       await this.compute();
@@ -129,6 +140,30 @@ export class SaliencyElement extends HTMLElement {
   private checkMethod(methods: MethodChoice[]): void {
     if (methods.some((m) => m.id === this.method)) return;
     throw new Error(`unknown method '${this.method}'; known: ${methods.map((m) => m.id).join(', ')}`);
+  }
+
+  /** An author's `controls` naming an option the figure's method lacks is an error, listing the options. */
+  private checkControls(): void {
+    const specs = this.methodList.find((m) => m.id === this.method)?.options;
+    if (!specs || !this.props) return;
+    const unknown = unknownRequests(specs, this.props.controls);
+    if (unknown.length === 0) return;
+    const known = specs.map((s) => s.name).join(', ') || '(none)';
+    throw new Error(`the figure's 'controls' name option${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => `'${n}'`).join(', ')} that method '${this.method}' does not have; its options: ${known}`);
+  }
+
+  private refreshControls(): void {
+    const { refs, props, summary } = this;
+    if (!refs || !props || !summary) return;
+    const specs = this.methodList.find((m) => m.id === this.method)?.options ?? [];
+    const values = this.optionValues.get(this.method) ?? {};
+    renderControls(refs.options, planControls(specs, props.controls, summary, values), props.key, (name, value) => {
+      const next = { ...(this.optionValues.get(this.method) ?? {}) };
+      if (value === undefined) delete next[name];
+      else next[name] = value;
+      this.optionValues.set(this.method, next);
+      void this.compute();
+    });
   }
 
   private async loadImage(image: number | string, summary: ModelSummary): Promise<void> {
@@ -178,13 +213,14 @@ export class SaliencyElement extends HTMLElement {
       model: props.model,
       modelsBase: props.modelsBase,
       method: this.method,
+      options: { ...(this.optionValues.get(this.method) ?? {}) },
       // A copy: the request's buffer is transferred to the worker and gone from this thread.
       image: { ...pixels, data: pixels.data.slice() },
       ...(this.target === undefined ? {} : { target: this.target }),
     };
     try {
       const result = await getClient().compute(props.key, request);
-      this.show(result, pixels);
+      this.show(result, pixels, request.options);
       this.setState('ready');
     } catch (error) {
       if (error instanceof CancelledError) return;
@@ -192,7 +228,7 @@ export class SaliencyElement extends HTMLElement {
     }
   }
 
-  private show(result: ComputeResult, pixels: ImagePixels): void {
+  private show(result: ComputeResult, pixels: ImagePixels, options: Record<string, unknown>): void {
     const refs = this.refs;
     if (!refs || !this.report) return;
     const { attribution, display } = result;
@@ -205,7 +241,7 @@ export class SaliencyElement extends HTMLElement {
     paint(refs.overlayCanvas, overlay, width, height);
     const targetLabel = result.model.labels[attribution.target] ?? `class ${attribution.target}`;
     const methodLabel = refs.methodSelect.selectedOptions[0]?.textContent ?? attribution.method;
-    refs.heatCaption.textContent = `${methodLabel} for “${targetLabel}”`;
+    refs.heatCaption.textContent = `${methodLabel} for “${targetLabel}”${attribution.layer ? ` at ${attribution.layer}` : ''}`;
     refs.heatCanvas.setAttribute('aria-label', `${methodLabel} saliency map for class ${targetLabel} of ${this.imageName}`);
     refs.overlayCanvas.setAttribute('aria-label', `the saliency map over ${this.imageName}`);
     renderLegend(refs.legend, legendStops(display, rendered.scale), legendCaption(attribution, display));
@@ -216,6 +252,7 @@ export class SaliencyElement extends HTMLElement {
     refs.body.classList.remove('gs-stale');
     this.lastResult = {
       map, width, height, backend: result.backend, target: attribution.target, method: attribution.method,
+      options, ...(attribution.layer ? { layer: attribution.layer } : {}),
       model: result.model.id, pixels, prediction: result.prediction, status,
     };
   }
@@ -246,6 +283,7 @@ export class SaliencyElement extends HTMLElement {
     refs.retry.addEventListener('click', () => void this.load());
     refs.methodSelect.addEventListener('change', () => {
       this.method = refs.methodSelect.value;
+      this.refreshControls();
       void this.compute();
     });
     refs.targetSelect.addEventListener('change', () => {

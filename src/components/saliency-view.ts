@@ -8,6 +8,8 @@ import type { MethodChoice } from './figure-props';
 
 export interface ViewRefs {
   methodSelect: HTMLSelectElement;
+  /** The method's option controls (method-controls.ts), hidden when there are none. */
+  options: HTMLElement;
   targetSelect: HTMLSelectElement;
   fileInput: HTMLInputElement;
   inputCanvas: HTMLCanvasElement;
@@ -70,8 +72,12 @@ export function buildView(root: HTMLElement, figureId: string): ViewRefs {
   const controls = el('div', 'gs-controls');
   controls.append(labelled('Method', methodSelect), labelled('Explain class', targetSelect), upload);
 
+  const options = el('div', 'gs-options');
+  options.setAttribute('role', 'group');
+  options.setAttribute('aria-label', 'method options');
+  options.hidden = true;
   const refs = {
-    methodSelect, targetSelect, fileInput,
+    methodSelect, targetSelect, fileInput, options,
     inputCanvas: canvas('gs-input', 'input image'),
     heatCanvas: canvas('gs-heat', 'saliency map'),
     overlayCanvas: canvas('gs-overlay', 'saliency map over the input'),
@@ -113,7 +119,7 @@ export function buildView(root: HTMLElement, figureId: string): ViewRefs {
   picker.setAttribute('aria-label', 'sample images');
   picker.append(refs.prev, refs.thumbs, refs.next, refs.position);
   refs.body.append(panels, picker);
-  root.replaceChildren(controls, refs.body, refs.status, refs.error);
+  root.replaceChildren(controls, options, refs.body, refs.status, refs.error);
   root.classList.add('gs-figure');
   methodSelect.id = `${figureId}-method`;
   targetSelect.id = `${figureId}-target`;

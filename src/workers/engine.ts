@@ -5,6 +5,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as Comlink from 'comlink';
+import { describeOptions } from '../methods/option-specs';
 import { getMethod, listMethods, resolveTarget } from '../methods/registry';
 import { ModelError } from '../model/errors';
 import { loadModel } from '../model/load';
@@ -13,7 +14,7 @@ import type { Executor } from '../model/types';
 import { selectBackend } from './backends';
 import { topK } from './top-k';
 import type {
-  BackendName, BackendReport, BenchTimings, ComputeRequest, ComputeResult, ModelRef, ModelSummary,
+  BackendName, BackendReport, BenchTimings, ComputeRequest, ComputeResult, MethodChoice, ModelRef, ModelSummary,
 } from './protocol';
 
 let report: Promise<BackendReport> | undefined;
@@ -61,7 +62,8 @@ export function describe(ref: ModelRef): Promise<ModelSummary> {
   if (summary === undefined) {
     summary = Promise.all([getModel(ref), sampleUrl(ref)]).then(([model, sample]) => {
       const { id, inputShape, numClasses, labels, preprocessing } = model.info;
-      return { id, inputShape, numClasses, labels, preprocessing, ...(sample ? { sample } : {}) };
+      const layers = model.info.layers.map(({ name, kind, outputShape }) => ({ name, kind, outputShape }));
+      return { id, inputShape, numClasses, labels, preprocessing, layers, ...(sample ? { sample } : {}) };
     });
     summaries.set(key, summary);
     summary.catch(() => summaries.delete(key));
@@ -69,8 +71,8 @@ export function describe(ref: ModelRef): Promise<ModelSummary> {
   return summary;
 }
 
-export function methods(): Array<{ id: string; label: string }> {
-  return listMethods().map((m) => ({ id: m.id, label: m.label }));
+export function methods(): MethodChoice[] {
+  return listMethods().map((m) => ({ id: m.id, label: m.label, options: describeOptions(m.options) }));
 }
 
 const signals = new Map<number, { aborted: boolean }>();

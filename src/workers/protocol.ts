@@ -2,6 +2,7 @@
  * The messages between the page and the compute worker. Plain, structured-cloneable data only:
  * this file is imported by both sides, so it must never import tfjs (the page would then load it).
  */
+import type { OptionSpec } from '../methods/option-specs';
 import type { Attribution, DisplaySpec } from '../methods/types';
 import type { Preprocessing } from '../model/types';
 
@@ -63,11 +64,15 @@ export interface ModelSummary {
   preprocessing: Preprocessing;
   /** URL of the model's sample images (sample.json), absolute, when it ships one. */
   sample?: string;
+  /** The layer table (name, kind, output shape without batch), for layer pickers. */
+  layers: Array<{ name: string; kind: string; outputShape: number[] }>;
 }
 
 export interface MethodChoice {
   id: string;
   label: string;
+  /** The method's controllable options (from its zod schema); absent in build-time method lists. */
+  options?: OptionSpec[];
 }
 
 export interface Prediction {

@@ -17,7 +17,7 @@ const PAGE = 'http://site.test/articles/saliency/';
 describe('parseFigureProps', () => {
   it('keeps shipped ids, resolves URLs against the page and the models base against the site', () => {
     expect(parseFigureProps(attrs({ model: 'fashion-cnn', image: '7', target: '3', id: 'fig' }), PAGE, 'k')).toEqual({
-      model: 'fashion-cnn', modelsBase: 'http://site.test/models', method: 'vanilla-gradient', image: 7, target: 3, key: 'fig',
+      model: 'fashion-cnn', modelsBase: 'http://site.test/models', method: 'vanilla-gradient', image: 7, target: 3, key: 'fig', options: {}, controls: [],
     });
     const p = parseFigureProps(attrs({ model: 'my/model.json', image: '../cat.png', method: 'gradient-x-input' }), PAGE, 'k');
     expect(p).toMatchObject({ model: 'http://site.test/articles/saliency/my/model.json', image: 'http://site.test/articles/cat.png', method: 'gradient-x-input', key: 'k' });
