@@ -3,15 +3,20 @@ import { defineConfig } from 'astro/config';
 import mdx from '@astrojs/mdx';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
+import remarkGlimpse from './src/markdown/remark-glimpse.ts';
+import rehypeSidenotes from './src/markdown/rehype-sidenotes.ts';
+import glimpsePublish from './src/markdown/integration.ts';
 import { embedBundle } from './src/embed/integration.ts';
 
 export default defineConfig({
   site: 'http://localhost:4321',
   output: 'static',
-  // $inline$ and $$display$$ math, rendered to HTML by KaTeX at build time (no client-side JS).
-  markdown: { remarkPlugins: [remarkMath], rehypePlugins: [rehypeKatex] },
+  // $inline$ and $$display$$ math, rendered to HTML by KaTeX at build time (no client-side JS);
+  // citations, cross-references, figure/equation numbers and side notes (docs/authoring.md).
+  markdown: { remarkPlugins: [remarkMath, remarkGlimpse], rehypePlugins: [rehypeKatex, rehypeSidenotes] },
   // embedBundle: dist/embed/glimpse.js, the script-tag embed (docs/embedding.md), built after the site.
-  integrations: [mdx(), embedBundle()],
+  // glimpsePublish (last, so it sees everything): Pagefind search index, then the internal link check.
+  integrations: [mdx(), embedBundle(), glimpsePublish()],
   vite: {
     worker: { format: 'es' },
     // tfjs is only ever imported inside the compute worker; keep it out of dependency pre-bundling.

@@ -42,11 +42,11 @@ export async function compileMdx(source: string, path: string, frontmatter: Reco
     .use(remarkMdx)
     .use(remarkGfm)
     .use(remarkMath)
-    .use(remarkGlimpse)
+    .use(remarkGlimpse as never)
     .use(remarkRehype, { passThrough: ['mdxJsxFlowElement', 'mdxJsxTextElement', 'mdxjsEsm', 'mdxFlowExpression', 'mdxTextExpression'] })
     .use(rehypeKatex)
-    .use(rehypeSidenotes)
-    .use(jsxToElements);
+    .use(rehypeSidenotes as never)
+    .use(jsxToElements as never);
   const tree = await processor.run(processor.parse(file), file);
   const html = toHtml(tree as never);
   return { html, markup: (file.data.astro as { frontmatter: { glimpse: ArticleMarkup } }).frontmatter.glimpse };
