@@ -45,6 +45,13 @@ const articles = defineCollection({
     model: z.string().min(1).default('fashion-cnn'),
     /** Drafts build in `astro dev` but are left out of the built site and the index. */
     draft: z.boolean().default(false),
+    /** The article's DOI, if it has one (10.xxxx/...): shown in "Cite this article" and the meta tags. */
+    doi: z
+      .string()
+      .regex(/^10\.\d{4,9}\/\S+$/, 'a DOI looks like 10.1234/abc, without the https://doi.org/ prefix')
+      .optional(),
+    /** BibTeX file for [@key] citations, relative to the article; default <slug>.bib beside it. */
+    bibliography: z.string().optional(),
   }),
 });
 
