@@ -67,4 +67,52 @@ const modelCards = defineCollection({
   }),
 });
 
-export const collections = { articles, modelCards };
+/**
+ * Courses: content/courses/<course>/course.yaml describes a course (/courses/<course>/) and names its
+ * lectures in reading order; each lecture is content/courses/<course>/<lecture>.mdx
+ * (/courses/<course>/<lecture>/). A lecture file the course does not list, or a listed lecture with
+ * no file, fails the build with both named (src/courses/lecture-order.ts).
+ */
+const courses = defineCollection({
+  loader: glob({
+    pattern: '*/course.yaml',
+    base: './content/courses',
+    generateId: ({ entry }) => entry.split('/')[0],
+  }),
+  schema: z.object({
+    /** Course title, shown on the course list and as the syllabus heading. */
+    title: z.string().min(1),
+    /** One or two sentences: the course list, the syllabus and <meta name="description">. */
+    description: z.string().min(1),
+    /** Authors in byline order; at least one. */
+    authors: z.array(author).min(1),
+    /** Lecture slugs (file names without .mdx) in reading order; each appears once. */
+    lectures: z
+      .array(z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lecture slug: lower-case letters, digits and dashes'))
+      .min(1)
+      .refine((l) => new Set(l).size === l.length, 'a lecture is listed twice'),
+    /** Default model for every lecture's figures (a shipped id or a model.json URL); a lecture may override it. */
+    model: z.string().min(1).default('fashion-cnn'),
+    /** Drafts build in `astro dev` but are left out of the built site and the course list. */
+    draft: z.boolean().default(false),
+  }),
+});
+
+/** The lectures of all courses: id "<course>/<lecture>". Ordered by their course's `lectures`. */
+const lectures = defineCollection({
+  loader: glob({
+    pattern: '*/*.mdx',
+    base: './content/courses',
+    generateId: ({ entry }) => entry.replace(/\.mdx$/, ''),
+  }),
+  schema: z.object({
+    /** Lecture title: the page heading, the syllabus entry and the previous/next links. */
+    title: z.string().min(1),
+    /** One or two sentences, shown under the title in the syllabus. */
+    description: z.string().min(1),
+    /** Overrides the course's default model for this lecture's figures. */
+    model: z.string().min(1).optional(),
+  }),
+});
+
+export const collections = { articles, modelCards, courses, lectures };
