@@ -6,6 +6,7 @@ import { cam } from './cam';
 import { deconvnet } from './deconvnet';
 import { gradientXInput } from './gradient-x-input';
 import { lime } from './lime';
+import { lrp } from './lrp';
 import { gradCam } from './grad-cam';
 import { gradCamPlusPlus } from './grad-cam-plus-plus';
 import { guidedGradCam } from './guided-grad-cam';
@@ -36,6 +37,7 @@ const METHODS: readonly MethodDef[] = [
   gradCam,
   gradCamPlusPlus,
   guidedGradCam,
+  lrp,
 ];
 
 /** Method ids in registry order, e.g. for an article schema enum. */

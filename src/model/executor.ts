@@ -120,10 +120,23 @@ export function createExecutor(graph: ModelGraph, weights: tf.NamedTensorMap, me
   }, meta);
 }
 
+const programs = new WeakMap<Executor, Program>();
+
+/**
+ * The compiled program behind an executor made here, read-only, for methods that need the layers
+ * themselves rather than the function (LRP re-weights each layer); undefined for any other Executor
+ * (e.g. tests' hand-written nets).
+ */
+export function programOf(model: Executor): Readonly<Program> | undefined {
+  return programs.get(model);
+}
+
 /** Wraps a compiled program as an Executor; on any error (e.g. at the shape trace) frees it all. */
 export function executeProgram(program: Program, meta: ExecutorMeta): Executor {
   try {
-    return new ProgramExecutor(program, meta);
+    const executor = new ProgramExecutor(program, meta);
+    programs.set(executor, program);
+    return executor;
   } catch (err) {
     program.steps.forEach((c) => c.step.dispose());
     program.owned.forEach((t) => t.dispose());

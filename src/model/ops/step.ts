@@ -10,10 +10,31 @@ import type { LayerConfig, LayerNode } from '../topology';
 import type { ReluRule } from '../types';
 import type { LayerWeights } from '../weights';
 
+/** A linear map of a layer's input re-weightable by a method (LRP's rho(w)); see `Step.linear`. */
+export interface LinearPart {
+  /** The weights as stored, e.g. a Conv2D kernel [kh, kw, in, out] or a BN scale [c]. Owned by the step. */
+  kernel: tf.Tensor;
+  /** Added after the map; undefined when the layer has none. Owned by the step. */
+  bias?: tf.Tensor;
+  /**
+   * The same map (no bias) with another kernel of `kernel`'s shape, with the step's wasm-safe input
+   * gradient. The caller disposes the op (it may hold a flipped copy of the kernel).
+   */
+  withKernel(kernel: tf.Tensor): ((x: tf.Tensor) => tf.Tensor) & { dispose(): void };
+  /** `kernel` with each output channel multiplied by `scale[channel]` (BatchNorm folding). */
+  scaleOutputs(kernel: tf.Tensor, scale: tf.Tensor): tf.Tensor;
+}
+
 export interface Step {
   core(inputs: tf.Tensor[], rule: ReluRule): tf.Tensor;
   /** Keras activation name applied after `core`; 'linear' when there is none. */
   activation: string;
+  /**
+   * For layers whose core is affine in their one input: core(x) = parts applied in order, each
+   * x -> withKernel(kernel)(x) + bias. Set by conv, depthwise, separable (two parts), dense and
+   * batch norm; rules that re-weight layers (src/methods/lrp) read it, the forward pass never does.
+   */
+  linear?: LinearPart[];
   /** Frees tensors the step derived from its weights (flipped kernels, folded scales). */
   dispose(): void;
 }

@@ -8,7 +8,7 @@ import { ModelError } from '../errors';
 import { requireWeight } from '../weights';
 import { makeConv2d, makeDepthwiseConv2d, type ConvGeometry } from './conv';
 import { activationName, isKnownActivation, ACTIVATION_NAMES } from './activations';
-import { noDispose, numberField, one, pair, paddingField, type BuildContext, type Step, type StepBuilder } from './step';
+import { noDispose, numberField, one, pair, paddingField, type BuildContext, type LinearPart, type Step, type StepBuilder } from './step';
 
 function weight(ctx: BuildContext, attr: string): tf.Tensor {
   return requireWeight(ctx.weights, attr, ctx.model, ctx.node.name, ctx.node.className);
@@ -45,6 +45,35 @@ function expectShape(ctx: BuildContext, attr: string, tensor: tf.Tensor, expecte
 
 const withBias = (y: tf.Tensor, bias: tf.Tensor | undefined): tf.Tensor => (bias === undefined ? y : tf.add(y, bias));
 
+/** Kernels whose last axis is the output channel: conv2d [kh, kw, in, out], dense [in, out], BN [c]. */
+const scaleLastAxis = (kernel: tf.Tensor, scale: tf.Tensor): tf.Tensor => tf.mul(kernel, scale);
+
+/** A LinearPart for an op without state of its own (dense, BN): nothing to dispose. */
+function statelessPart(kernel: tf.Tensor, bias: tf.Tensor | undefined, apply: (x: tf.Tensor, k: tf.Tensor) => tf.Tensor): LinearPart {
+  return {
+    kernel, bias,
+    withKernel: (k) => Object.assign((x: tf.Tensor) => apply(x, k), { dispose: noDispose }),
+    scaleOutputs: scaleLastAxis,
+  };
+}
+
+function conv2dPart(kernel: tf.Tensor4D, bias: tf.Tensor | undefined, g: ConvGeometry): LinearPart {
+  return {
+    kernel, bias,
+    withKernel: (k) => makeConv2d(k as tf.Tensor4D, g) as unknown as ReturnType<LinearPart['withKernel']>,
+    scaleOutputs: scaleLastAxis,
+  };
+}
+
+function depthwisePart(kernel: tf.Tensor4D, bias: tf.Tensor | undefined, g: ConvGeometry): LinearPart {
+  return {
+    kernel, bias,
+    withKernel: (k) => makeDepthwiseConv2d(k as tf.Tensor4D, g) as unknown as ReturnType<LinearPart['withKernel']>,
+    // Output channel c*m + k comes from kernel[:, :, c, k].
+    scaleOutputs: (k, scale) => tf.mul(k, tf.reshape(scale, k.shape.slice(2))),
+  };
+}
+
 const conv2d: StepBuilder = (ctx) => {
   const groups = numberField(ctx.node.config, 'groups', 1);
   if (groups !== 1) throw new ModelError(ctx.model, `grouped convolution (groups ${groups}) is not supported; expected groups 1`, ctx.node.name);
@@ -52,8 +81,14 @@ const conv2d: StepBuilder = (ctx) => {
   const kernel = weight(ctx, 'kernel') as tf.Tensor4D;
   expectShape(ctx, 'kernel', kernel, [kh, kw, null, numberField(ctx.node.config, 'filters', kernel.shape[3] ?? 0)]);
   const bias = optionalBias(ctx);
-  const op = makeConv2d(kernel, geometry(ctx));
-  return { core: (xs) => withBias(op(one(xs) as tf.Tensor4D), bias), activation: activationOf(ctx), dispose: op.dispose };
+  const g = geometry(ctx);
+  const op = makeConv2d(kernel, g);
+  return {
+    core: (xs) => withBias(op(one(xs) as tf.Tensor4D), bias),
+    activation: activationOf(ctx),
+    linear: [conv2dPart(kernel, bias, g)],
+    dispose: op.dispose,
+  };
 };
 
 const depthwiseConv2d: StepBuilder = (ctx) => {
@@ -61,8 +96,14 @@ const depthwiseConv2d: StepBuilder = (ctx) => {
   const kernel = weight(ctx, 'depthwise_kernel') as tf.Tensor4D;
   expectShape(ctx, 'depthwise_kernel', kernel, [kh, kw, null, numberField(ctx.node.config, 'depth_multiplier', 1)]);
   const bias = optionalBias(ctx);
-  const op = makeDepthwiseConv2d(kernel, geometry(ctx));
-  return { core: (xs) => withBias(op(one(xs) as tf.Tensor4D), bias), activation: activationOf(ctx), dispose: op.dispose };
+  const g = geometry(ctx);
+  const op = makeDepthwiseConv2d(kernel, g);
+  return {
+    core: (xs) => withBias(op(one(xs) as tf.Tensor4D), bias),
+    activation: activationOf(ctx),
+    linear: [depthwisePart(kernel, bias, g)],
+    dispose: op.dispose,
+  };
 };
 
 const separableConv2d: StepBuilder = (ctx) => {
@@ -72,11 +113,14 @@ const separableConv2d: StepBuilder = (ctx) => {
   const pointKernel = weight(ctx, 'pointwise_kernel') as tf.Tensor4D;
   expectShape(ctx, 'pointwise_kernel', pointKernel, [1, 1, null, numberField(ctx.node.config, 'filters', pointKernel.shape[3] ?? 0)]);
   const bias = optionalBias(ctx);
-  const depthwise = makeDepthwiseConv2d(depthKernel, geometry(ctx));
-  const pointwise = makeConv2d(pointKernel, { strides: [1, 1], dilation: [1, 1], padding: 'valid' });
+  const g = geometry(ctx);
+  const pointGeometry: ConvGeometry = { strides: [1, 1], dilation: [1, 1], padding: 'valid' };
+  const depthwise = makeDepthwiseConv2d(depthKernel, g);
+  const pointwise = makeConv2d(pointKernel, pointGeometry);
   return {
     core: (xs) => withBias(pointwise(depthwise(one(xs) as tf.Tensor4D)), bias),
     activation: activationOf(ctx),
+    linear: [depthwisePart(depthKernel, undefined, g), conv2dPart(pointKernel, bias, pointGeometry)],
     dispose: () => { depthwise.dispose(); pointwise.dispose(); },
   };
 };
@@ -94,6 +138,7 @@ const dense: StepBuilder = (ctx) => {
       return withBias(tf.matMul(x as tf.Tensor2D, kernel), bias);
     },
     activation: activationOf(ctx),
+    linear: [statelessPart(kernel, bias, (x, k) => tf.matMul(x as tf.Tensor2D, k as tf.Tensor2D))],
     dispose: noDispose,
   };
 };
@@ -135,6 +180,7 @@ const batchNormalization: StepBuilder = (ctx) => {
       return tf.add(tf.mul(x, scale), shift);
     },
     activation: 'linear',
+    linear: [statelessPart(scale, shift, (x, k) => tf.mul(x, k))],
     dispose: () => { scale.dispose(); shift.dispose(); },
   };
 };
