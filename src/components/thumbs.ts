@@ -15,7 +15,7 @@ export function stripStart(current: number | undefined, count: number, size = ST
   return Math.max(0, Math.min(count - size, current - Math.floor(size / 2)));
 }
 
-export function renderThumbs(refs: ViewRefs, sample: Sample, current: number | undefined, select: (i: number) => void): void {
+export function renderThumbs(refs: Pick<ViewRefs, 'thumbs' | 'prev' | 'next'>, sample: Sample, current: number | undefined, select: (i: number) => void): void {
   const { count, labels, classNames } = sample.meta;
   const start = stripStart(current, count);
   const buttons: HTMLButtonElement[] = [];

@@ -5,7 +5,11 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import * as Comlink from 'comlink';
+import type { BaselineName } from '../methods/baselines';
+import type { IntegratedGradientsOptions } from '../methods/integrated-gradients';
+import { integratedGradientsPath, type IgPath } from '../methods/integrated-gradients-path';
 import { describeOptions } from '../methods/option-specs';
+import type { Attribution, RunContext } from '../methods/types';
 import { getMethod, listMethods, resolveTarget } from '../methods/registry';
 import { ModelError } from '../model/errors';
 import { loadModel } from '../model/load';
@@ -112,7 +116,9 @@ export async function run(id: number, request: ComputeRequest): Promise<ComputeR
     probsT.dispose();
     // The argmax of the probabilities is the argmax of the logits: the default target.
     const target = resolveTarget(model.info, request.target, probs);
-    const attribution = await method.run(model, input, target, parsed.data, { seed: request.seed ?? 0, signal });
+    const ctx = { seed: request.seed ?? 0, signal };
+    const path = request.path ? await tracePath(model, input, target, method.id, parsed.data, request.path, ctx) : undefined;
+    const attribution = path ? pathAttribution(path, target, probs[target], performance.now() - startedAt) : await method.run(model, input, target, parsed.data, ctx);
     const result: ComputeResult = {
       attribution,
       display: method.display,
@@ -120,12 +126,42 @@ export async function run(id: number, request: ComputeRequest): Promise<ComputeR
       backend,
       model: summary,
       elapsedMs: performance.now() - startedAt,
+      ...(path ? { path } : {}),
     };
-    return Comlink.transfer(result, [attribution.values.buffer as ArrayBuffer]);
+    const buffers = [attribution.values, ...(path?.checkpoints.flatMap((c) => [c.map, c.image]) ?? [])].map((a) => a.buffer as ArrayBuffer);
+    return Comlink.transfer(result, buffers);
   } finally {
     input.dispose();
     signals.delete(id);
   }
+}
+
+/** The IG path with the figure's baseline options; only Integrated Gradients has a path. */
+function tracePath(
+  model: Executor, input: tf.Tensor4D, target: number, methodId: string, options: Record<string, unknown>,
+  path: { steps: number; checkpoints: number[] }, ctx: RunContext,
+): Promise<IgPath> {
+  if (methodId !== 'integrated-gradients') throw new Error(`a path is traced for method 'integrated-gradients' only; got '${methodId}'`);
+  const o = options as IntegratedGradientsOptions;
+  return integratedGradientsPath(model, input, target, {
+    steps: path.steps, checkpoints: path.checkpoints, baseline: o.baseline as BaselineName | number[], blurSigma: o.blurSigma, batchSize: o.batchSize,
+  }, ctx);
+}
+
+/** The path's end as the figure's map: the right-Riemann IG map, summed over channels. */
+function pathAttribution(path: IgPath, target: number, probability: number, elapsedMs: number): Attribution {
+  const m = path.alphas.length - 1;
+  const last = path.checkpoints.find((c) => c.step === m);
+  if (!last) throw new Error(`the path's checkpoints must include its last step, ${m}`);
+  const values = last.map.slice();
+  let min = Infinity;
+  let max = -Infinity;
+  for (const v of values) { min = Math.min(min, v); max = Math.max(max, v); }
+  const completenessDelta = path.accumulated[m] - (path.scores[m] - path.scores[0]);
+  return {
+    values, width: path.width, height: path.height, channels: 1, method: 'integrated-gradients', target,
+    stats: { min, max, targetLogit: path.scores[m], targetProbability: probability, elapsedMs, extra: { completenessDelta, baselineLogit: path.scores[0] } },
+  };
 }
 
 function median(values: number[]): number {

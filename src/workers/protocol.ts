@@ -2,6 +2,7 @@
  * The messages between the page and the compute worker. Plain, structured-cloneable data only:
  * this file is imported by both sides, so it must never import tfjs (the page would then load it).
  */
+import type { IgPath } from '../methods/integrated-gradients-path';
 import type { OptionSpec } from '../methods/option-specs';
 import type { Attribution, DisplaySpec } from '../methods/types';
 import type { Preprocessing } from '../model/types';
@@ -53,6 +54,11 @@ export interface ComputeRequest extends ModelRef {
   target?: number | string;
   /** Seed for stochastic methods (same seed, same map); 0 when absent. */
   seed?: number;
+  /**
+   * With method 'integrated-gradients': also trace the path (integrated-gradients-path.ts) with a
+   * right Riemann sum of `steps` steps, returning maps and images at the `checkpoints` steps.
+   */
+  path?: { steps: number; checkpoints: number[] };
 }
 
 /** What a figure needs to know about a model before it can prepare an image. */
@@ -90,6 +96,8 @@ export interface ComputeResult {
   model: ModelSummary;
   /** Wall time in the worker for input conversion, prediction and the method (not model loading). */
   elapsedMs: number;
+  /** The Integrated Gradients path, when the request asked for it. */
+  path?: IgPath;
 }
 
 /** An error as it crosses the worker boundary: no class, no stack, just what a reader needs. */

@@ -1,0 +1,281 @@
+/**
+ * What every live figure beyond <glimpse-saliency> shares: start when near the viewport, parse the
+ * figure's attributes, ask the worker for the model, load the sample, keep the current image and
+ * class, take uploads and drops, show errors with Retry and the backend status line. A subclass
+ * builds its own body (`buildBody`) and computes (`compute`); it calls `fail` on errors. State lives
+ * on the element; tfjs only in the worker (STYLE.md). `data-state`: idle | loading | ready | error.
+ */
+import { getClient } from '../workers/client';
+import type { BackendReport, ImagePixels, MethodChoice, ModelSummary } from '../workers/protocol';
+import { describeError } from './error-message';
+import { backendFromQuery, parseFigureProps, type FigureProps } from './figure-props';
+import { loadSample, sampleImage, toRGBA, type Sample } from './sample-images';
+import { fillTargets, paint, renderError, type ViewRefs } from './saliency-view';
+import { renderThumbs } from './thumbs';
+import { blobToPixels, urlToPixels } from './upload';
+
+export type FigureState = 'idle' | 'loading' | 'ready' | 'error';
+
+/** The shared parts of the DOM; subclasses add theirs into `body`. */
+export interface FrameRefs extends Pick<ViewRefs, 'thumbs' | 'prev' | 'next' | 'error' | 'errorTitle' | 'errorMessage' | 'errorDetails' | 'retry'> {
+  controls: HTMLElement;
+  targetSelect: HTMLSelectElement;
+  fileInput: HTMLInputElement;
+  inputCanvas: HTMLCanvasElement;
+  inputCaption: HTMLElement;
+  position: HTMLElement;
+  body: HTMLElement;
+  status: HTMLElement;
+}
+
+let counter = 0;
+
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+export function field(label: string, control: HTMLElement): HTMLLabelElement {
+  const box = el('label', 'gs-field');
+  box.append(el('span', 'gs-field-name', label), control);
+  return box;
+}
+
+function buildFrame(root: HTMLElement): FrameRefs {
+  const targetSelect = el('select', 'gs-target');
+  const fileInput = el('input', 'gs-file');
+  fileInput.type = 'file';
+  fileInput.accept = 'image/*';
+  const upload = el('label', 'gs-upload');
+  upload.append(el('span', 'gs-button', 'Upload an image…'), fileInput);
+  upload.title = 'Or drop an image on the figure. It stays in your browser.';
+  const controls = el('div', 'gs-controls');
+  controls.append(field('Explain class', targetSelect), upload);
+  const refs: FrameRefs = {
+    controls, targetSelect, fileInput,
+    inputCanvas: el('canvas', 'gs-canvas gs-input'),
+    inputCaption: el('div', 'gs-caption', 'Input'),
+    thumbs: el('div', 'gs-thumbs'),
+    prev: el('button', 'gs-button gs-prev', '‹'),
+    next: el('button', 'gs-button gs-next', '›'),
+    position: el('span', 'gs-position'),
+    body: el('div', 'gs-body'),
+    status: el('p', 'gs-status'),
+    error: el('div', 'gs-error'),
+    errorTitle: el('strong', 'gs-error-title'),
+    errorMessage: el('p', 'gs-error-message'),
+    errorDetails: el('dl', 'gs-error-details'),
+    retry: el('button', 'gs-button gs-retry', 'Retry'),
+  };
+  refs.inputCanvas.setAttribute('role', 'img');
+  refs.prev.type = refs.next.type = refs.retry.type = 'button';
+  refs.prev.setAttribute('aria-label', 'previous sample image');
+  refs.next.setAttribute('aria-label', 'next sample image');
+  refs.status.setAttribute('aria-live', 'polite');
+  refs.error.setAttribute('role', 'alert');
+  refs.error.hidden = true;
+  refs.error.append(refs.errorTitle, refs.errorMessage, refs.errorDetails, refs.retry);
+  const picker = el('div', 'gs-picker');
+  picker.setAttribute('role', 'group');
+  picker.setAttribute('aria-label', 'sample images');
+  picker.append(refs.prev, refs.thumbs, refs.next, refs.position);
+  root.replaceChildren(controls, refs.body, picker, refs.status, refs.error);
+  root.classList.add('gs-figure');
+  return refs;
+}
+
+export abstract class LiveFigure extends HTMLElement {
+  protected props?: FigureProps;
+  protected refs?: FrameRefs;
+  protected summary?: ModelSummary;
+  protected report?: BackendReport;
+  protected methods: MethodChoice[] = [];
+  protected sample?: Sample;
+  protected pixels?: ImagePixels;
+  protected imageIndex?: number;
+  protected imageName = '';
+  protected target?: number;
+  protected readonly fallbackKey = `glimpse-figure-${++counter}`;
+  private observer?: IntersectionObserver;
+  private started = false;
+
+  /** Adds the figure's own controls and panels to `refs.body` / `refs.controls`. */
+  protected abstract buildBody(refs: FrameRefs): void;
+  /** Recomputes what the figure shows for the current model, image and class. */
+  protected abstract compute(): Promise<void>;
+
+  connectedCallback(): void {
+    if (!this.dataset.state) this.setState('idle');
+    if (this.started || this.observer) return;
+    this.observer = new IntersectionObserver((entries) => {
+      if (!entries.some((e) => e.isIntersecting)) return;
+      this.observer?.disconnect();
+      this.observer = undefined;
+      void this.start();
+    }, { rootMargin: '300px' });
+    this.observer.observe(this);
+  }
+
+  disconnectedCallback(): void {
+    this.observer?.disconnect();
+    this.observer = undefined;
+  }
+
+  protected setState(state: FigureState): void {
+    this.dataset.state = state;
+    this.setAttribute('aria-busy', String(state === 'loading'));
+  }
+
+  protected get key(): string {
+    return this.props?.key ?? this.fallbackKey;
+  }
+
+  private async start(): Promise<void> {
+    this.started = true;
+    this.refs = buildFrame(this);
+    this.wire(this.refs);
+    this.buildBody(this.refs);
+    try {
+      this.props = parseFigureProps(this, location.href, this.fallbackKey);
+      this.target = this.props.target;
+    } catch (error) {
+      this.fail(error);
+      return;
+    }
+    await this.load();
+  }
+
+  /** Everything before the first result; Retry runs it again (a crashed worker restarts). */
+  protected async load(): Promise<void> {
+    const { props, refs } = this;
+    if (!props || !refs) return;
+    this.setState('loading');
+    renderError(refs as unknown as ViewRefs, undefined);
+    try {
+      const client = getClient({ backend: backendFromQuery(location.search) });
+      const ref = { model: props.model, modelsBase: props.modelsBase };
+      const [summary, report, methods] = await Promise.all([client.describe(ref), client.backend(), client.methods()]);
+      this.summary = summary;
+      this.report = report;
+      this.methods = methods;
+      fillTargets(refs.targetSelect, summary.labels, this.target);
+      await this.modelReady(summary);
+      if (this.pixels === undefined || this.pixels.width !== summary.inputShape[1] || this.pixels.height !== summary.inputShape[0]) {
+        await this.loadImage(props.image, summary);
+      }
+      await this.compute();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  /** Hook after the model summary arrives (e.g. to fill a layer picker); may throw. */
+  protected async modelReady(_summary: ModelSummary): Promise<void> {}
+
+  private async loadImage(image: number | string, summary: ModelSummary): Promise<void> {
+    const [h, w] = summary.inputShape;
+    if (typeof image === 'string') {
+      this.setPixels(await urlToPixels(image, w, h), undefined, new URL(image).pathname.split('/').pop() ?? image);
+      return;
+    }
+    if (summary.sample === undefined) {
+      throw new Error(`model '${summary.id}' ships no sample images; give the figure an image URL instead of index ${image}`);
+    }
+    this.sample = await loadSample(summary.sample);
+    this.selectSample(image, false);
+  }
+
+  protected selectSample(index: number, recompute = true): void {
+    const sample = this.sample;
+    if (!sample) return;
+    const i = Math.min(sample.meta.count - 1, Math.max(0, index));
+    const names = sample.meta.classNames ?? this.summary?.labels ?? [];
+    const label = names[sample.meta.labels[i]] ?? `class ${sample.meta.labels[i]}`;
+    this.setPixels(sampleImage(sample, i), i, `sample ${i} (labelled ${label})`);
+    if (recompute) void this.compute();
+  }
+
+  protected setPixels(pixels: ImagePixels, index: number | undefined, name: string): void {
+    const refs = this.refs;
+    if (!refs) return;
+    this.pixels = pixels;
+    this.imageIndex = index;
+    this.imageName = name;
+    paint(refs.inputCanvas, toRGBA(pixels), pixels.width, pixels.height);
+    refs.inputCanvas.setAttribute('aria-label', `input image: ${name}`);
+    refs.inputCaption.textContent = `Input · ${name}`;
+    if (this.sample) {
+      renderThumbs(refs, this.sample, index, (i) => this.selectSample(i));
+      refs.position.textContent = index === undefined ? 'your image' : `${index + 1} of ${this.sample.meta.count}`;
+    }
+  }
+
+  /** The request fields every computation shares: model, image copy (transferred), class. */
+  protected baseRequest(): { model: string; modelsBase: string; image: ImagePixels; target?: number } | undefined {
+    const { props, pixels } = this;
+    if (!props || !pixels) return undefined;
+    return {
+      model: props.model, modelsBase: props.modelsBase,
+      image: { ...pixels, data: pixels.data.slice() },
+      ...(this.target === undefined ? {} : { target: this.target }),
+    };
+  }
+
+  protected fail(error: unknown, method = this.props?.method ?? ''): void {
+    const refs = this.refs;
+    if (!refs) return;
+    renderError(refs as unknown as ViewRefs, describeError(error, this.props, method));
+    refs.body.classList.add('gs-stale');
+    this.setState('error');
+  }
+
+  protected succeed(status: string): void {
+    const refs = this.refs;
+    if (!refs) return;
+    refs.status.textContent = status;
+    refs.body.classList.remove('gs-stale');
+    renderError(refs as unknown as ViewRefs, undefined);
+    this.dataset.shown = '';
+    this.setState('ready');
+  }
+
+  private async upload(file: File): Promise<void> {
+    const summary = this.summary;
+    if (!summary) return;
+    const [h, w] = summary.inputShape;
+    try {
+      this.setPixels(await blobToPixels(file, file.name, w, h), undefined, file.name);
+      await this.compute();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private wire(refs: FrameRefs): void {
+    refs.retry.addEventListener('click', () => void this.load());
+    refs.targetSelect.addEventListener('change', () => {
+      this.target = refs.targetSelect.value === '' ? undefined : Number(refs.targetSelect.value);
+      void this.compute();
+    });
+    refs.prev.addEventListener('click', () => this.selectSample((this.imageIndex ?? 1) - 1));
+    refs.next.addEventListener('click', () => this.selectSample((this.imageIndex ?? -1) + 1));
+    refs.fileInput.addEventListener('change', () => {
+      const file = refs.fileInput.files?.[0];
+      refs.fileInput.value = '';
+      if (file) void this.upload(file);
+    });
+    this.addEventListener('dragover', (event) => {
+      event.preventDefault();
+      this.classList.add('gs-dragging');
+    });
+    this.addEventListener('dragleave', () => this.classList.remove('gs-dragging'));
+    this.addEventListener('drop', (event) => {
+      event.preventDefault();
+      this.classList.remove('gs-dragging');
+      const file = event.dataTransfer?.files[0];
+      if (file) void this.upload(file);
+    });
+  }
+}
