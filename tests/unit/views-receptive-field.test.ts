@@ -17,8 +17,8 @@ function gradientSupport(model: Executor, layer: string, y: number, x: number, b
   const [h, w, c] = model.info.inputShape;
   const images = testImage([batch, h, w, c], 11 + y * 31 + x);
   const g = tf.tidy(() => {
-    const grad = tf.grad((input: tf.Tensor4D) => {
-      const a = model.forward(input, { taps: [layer] }).taps[layer] as tf.Tensor4D;
+    const grad = tf.grad((input: tf.Tensor) => {
+      const a = model.forward(input as tf.Tensor4D, { taps: [layer] }).taps[layer] as tf.Tensor4D;
       return tf.sum(tf.slice(a, [0, y, x, 0], [batch, 1, 1, a.shape[3]]));
     })(images);
     return tf.sum(tf.abs(grad), [0, 3]);
