@@ -1,0 +1,135 @@
+/**
+ * The charts of the attribution studies (public/data/evaluation/<model>.json, written by
+ * scripts/evaluate-attributions.ts), as Observable Plot options. Rendered to SVG at build time
+ * (EvaluationChart.astro passes a server-side `document`), so they cost readers no JavaScript.
+ * Pure functions of the data: the unit test checks which marks and values each chart gets.
+ */
+import * as Plot from '@observablehq/plot';
+
+export interface MethodMeta { id: string; label: string; kind: string }
+
+export interface SanityRow { k: number; layer: string; method: string; spearmanAbs: number; spearmanSigned: number; ssim: number }
+
+export interface EvaluationData {
+  model: string;
+  images: number[];
+  methods: MethodMeta[];
+  generatedAt: string;
+  backend: string;
+  localization?: Record<string, { hits: number; count: number; relevanceMass: number; absMass: number; maskArea: number }>;
+  faithfulness: {
+    fractions: number[];
+    methods: Record<string, { deletion: number[]; insertion: number[]; deletionAuc: number; insertionAuc: number }>;
+  };
+  cueShare?: { count: number; markArea: number; predictedLabel: number; shares: Record<string, number> };
+  sanity: { images: number[]; layers: string[]; rows: SanityRow[] };
+}
+
+export const CHART_KINDS = ['sanity', 'faithfulness', 'localization', 'cue-share'] as const;
+export type ChartKind = (typeof CHART_KINDS)[number];
+
+const KIND_LABEL: Record<string, string> = { gradient: 'gradient methods', layer: 'class activation maps', perturbation: 'perturbation methods' };
+
+function labelOf(data: EvaluationData, id: string): string {
+  return data.methods.find((m) => m.id === id)?.label ?? id;
+}
+
+function kindOf(data: EvaluationData, id: string): string {
+  const kind = data.methods.find((m) => m.id === id)?.kind ?? 'other';
+  return KIND_LABEL[kind] ?? kind;
+}
+
+/**
+ * Sanity cascade: the rank correlation of each method's |map| with its map on the trained model,
+ * as more layers are randomized from the top, one panel per method family. A method that explains
+ * the model falls towards 0; one that stays near 1 ignores the weights (guided backprop).
+ */
+export function sanityChart(data: EvaluationData): Plot.PlotOptions {
+  const rows = data.sanity.rows.map((r) => ({ ...r, label: labelOf(data, r.method), family: kindOf(data, r.method) }));
+  const ticks = [0, ...data.sanity.layers.map((_, i) => i + 1)];
+  // layers[k - 1] is the layer randomized at step k: the logits first.
+  const layerAt = (k: number) => (k === 0 ? 'none' : data.sanity.layers[k - 1]);
+  return {
+    width: 860, height: 300, marginBottom: 60, marginRight: 110,
+    fx: { label: null },
+    x: { label: 'layers randomized, from the logits down', ticks, tickFormat: (k: number) => layerAt(k), tickRotate: -35 },
+    y: { label: 'Spearman ρ with the trained model’s map', domain: [-0.2, 1], grid: true },
+    color: { legend: false },
+    marks: [
+      Plot.frame({ stroke: '#ccc' }),
+      Plot.ruleY([0]),
+      Plot.line(rows, { fx: 'family', x: 'k', y: 'spearmanAbs', stroke: 'label', strokeWidth: 1.8 }),
+      Plot.dot(rows, { fx: 'family', x: 'k', y: 'spearmanAbs', fill: 'label', r: 2.5 }),
+      Plot.text(rows, Plot.selectLast({ fx: 'family', x: 'k', y: 'spearmanAbs', z: 'label', text: 'label', fill: 'label', dx: 4, textAnchor: 'start', fontSize: 10 })),
+    ],
+  };
+}
+
+/** Faithfulness: each method's deletion AUC (lower is better) and insertion AUC (higher is better). */
+export function faithfulnessChart(data: EvaluationData): Plot.PlotOptions {
+  const rows = Object.entries(data.faithfulness.methods).flatMap(([id, f]) => [
+    { method: labelOf(data, id), curve: 'deletion AUC (lower is better)', auc: f.deletionAuc, order: f.insertionAuc - f.deletionAuc },
+    { method: labelOf(data, id), curve: 'insertion AUC (higher is better)', auc: f.insertionAuc, order: f.insertionAuc - f.deletionAuc },
+  ]);
+  return {
+    width: 640, height: 30 + 22 * Object.keys(data.faithfulness.methods).length, marginLeft: 200,
+    x: { label: 'area under the curve (target probability)', domain: [0, 1], grid: true },
+    y: { label: null, domain: [...new Set(rows.sort((a, b) => b.order - a.order).map((r) => r.method))] },
+    color: { legend: true, domain: ['deletion AUC (lower is better)', 'insertion AUC (higher is better)'], range: ['#d1495b', '#3b6ea5'] },
+    symbol: { domain: ['deletion AUC (lower is better)', 'insertion AUC (higher is better)'], range: ['triangle', 'circle'] },
+    marks: [
+      Plot.ruleY(rows, Plot.groupY({ x1: 'min', x2: 'max' }, { y: 'method', x: 'auc', stroke: '#bbb' })),
+      Plot.dot(rows, { x: 'auc', y: 'method', fill: 'curve', symbol: 'curve', r: 4.5 }),
+    ],
+  };
+}
+
+/** Localization on the shapes masks: pointing-game hit rate and relevance mass inside the object. */
+export function localizationChart(data: EvaluationData): Plot.PlotOptions {
+  const loc = data.localization ?? {};
+  const area = Object.values(loc)[0]?.maskArea ?? 0;
+  const rows = Object.entries(loc).flatMap(([id, l]) => [
+    { method: labelOf(data, id), measure: 'pointing game (hit rate)', value: l.count ? l.hits / l.count : 0 },
+    { method: labelOf(data, id), measure: 'relevance mass in the object', value: l.relevanceMass },
+  ]);
+  return {
+    width: 640, height: 30 + 34 * Object.keys(loc).length, marginLeft: 200,
+    x: { label: 'share', domain: [0, 1], grid: true },
+    y: { label: null },
+    fy: { label: null },
+    color: { legend: true, domain: ['pointing game (hit rate)', 'relevance mass in the object'], range: ['#3b6ea5', '#8aa66f'] },
+    marks: [
+      Plot.barX(rows, { x: 'value', y: 'measure', fy: 'method', fill: 'measure' }),
+      Plot.ruleX([area], { stroke: '#444', strokeDasharray: '4,3' }),
+      Plot.axisY({ ticks: [] }),
+    ],
+  };
+}
+
+/** Cue share: |attribution| on the corner mark, biased model against the clean one, per method. */
+export function cueShareChart(clean: EvaluationData, biased: EvaluationData): Plot.PlotOptions {
+  const ids = Object.keys(biased.cueShare?.shares ?? {});
+  const rows = ids.flatMap((id) => [
+    { method: labelOf(biased, id), model: clean.model, share: clean.cueShare?.shares[id] ?? Number.NaN },
+    { method: labelOf(biased, id), model: biased.model, share: biased.cueShare?.shares[id] ?? Number.NaN },
+  ]);
+  const area = biased.cueShare?.markArea ?? 0;
+  return {
+    width: 640, height: 30 + 30 * ids.length, marginLeft: 200,
+    x: { label: 'share of |attribution| on the 5 × 5 corner mark', grid: true, percent: true },
+    y: { label: null },
+    fy: { label: null },
+    color: { legend: true, domain: [clean.model, biased.model], range: ['#8aa66f', '#d1495b'] },
+    marks: [
+      Plot.barX(rows, { x: 'share', y: 'model', fy: 'method', fill: 'model' }),
+      Plot.ruleX([area], { stroke: '#444', strokeDasharray: '4,3' }),
+      Plot.axisY({ ticks: [] }),
+    ],
+  };
+}
+
+/** The caption facts of a chart (image counts, date, backend), so captions never drift from data. */
+export function chartNote(data: EvaluationData, kind: ChartKind): string {
+  const n = kind === 'sanity' ? data.sanity.images.length : kind === 'cue-share' ? data.cueShare?.count ?? 0 : data.images.length;
+  return `${data.model}, mean over ${n} sample image${n === 1 ? '' : 's'}; computed ${data.generatedAt} on tfjs ${data.backend} by scripts/evaluate-attributions.ts.`;
+}

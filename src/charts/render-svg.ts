@@ -1,0 +1,12 @@
+/**
+ * Renders Observable Plot options to an HTML string in Node (build time), with linkedom as the DOM:
+ * the article's evaluation charts ship as static SVG. Plot's `document` option exists for this.
+ */
+import * as Plot from '@observablehq/plot';
+import { parseHTML } from 'linkedom';
+
+export function renderPlot(options: Plot.PlotOptions, ariaLabel: string): string {
+  const { document } = parseHTML('<!doctype html><html><body></body></html>');
+  const node = Plot.plot({ ...options, document: document as unknown as Document, ariaLabel }) as unknown as { outerHTML: string };
+  return node.outerHTML;
+}
