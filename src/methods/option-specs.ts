@@ -26,6 +26,7 @@ export const OPTION_LABELS: Record<string, string> = {
   gridSize: 'Mask cells per side',
   keepProbability: 'Keep probability',
   layer: 'Layer',
+  firstLayer: 'First-layer rule',
   score: 'Score',
   kernelWidth: 'Kernel width',
   epsilon: 'ε',
