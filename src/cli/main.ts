@@ -23,6 +23,11 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'benchmark model load, forward pass and methods; write docs/benchmarks.md',
     load: async () => (await import('./bench')).benchCommand,
   },
+  {
+    name: 'new',
+    summary: 'scaffold an article (content/articles/<slug>.mdx + .bib) or a course',
+    load: async () => (await import('./new')).newCommand,
+  },
 ];
 
 export function globalHelp(): string {

@@ -94,8 +94,15 @@ export function parseBibtex(source: string, file = 'bibliography.bib'): Map<stri
   };
 
   while (pos < source.length) {
-    const at = source.indexOf('@', pos);
-    if (at < 0) break;
+    // Between entries everything is comment; a `%` line may even mention "@key" without starting one.
+    const m = /[@%]/.exec(source.slice(pos));
+    if (!m) break;
+    if (m[0] === '%') {
+      const eol = source.indexOf('\n', pos + m.index);
+      pos = eol < 0 ? source.length : eol + 1;
+      continue;
+    }
+    const at = pos + m.index;
     pos = at + 1;
     const type = readName('an entry type after @').toLowerCase();
     skipSpace();

@@ -24,6 +24,7 @@ function jsxToElements() {
         const props = Object.fromEntries((n.attributes ?? []).map((a) => [a.name, String(a.value)]));
         Object.assign(n, { type: 'element', tagName: `x-${String(n.name).toLowerCase()}`, properties: props });
       }
+      if (n.children) n.children = n.children.filter((c) => !/^mdx(jsEsm|FlowExpression|TextExpression)$/.test(c.type));
       n.children?.forEach(fix);
     };
     fix(tree);

@@ -16,7 +16,7 @@ const SHOWN = 'tests/unit/fixtures/markdown/demo.mdx';
 
 describe('BibTeX', () => {
   const bib = `@string{iclr = "Intl. Conf."}
-  % comment line
+  % comment line mentioning @misc{fake, and [@key]
 @inproceedings{k1,
   author = {Simonyan, Karen and Andrea Vedaldi},
   title = {Deep {I}nside},
