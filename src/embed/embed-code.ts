@@ -4,7 +4,7 @@
  * the tests agree on one text.
  */
 import type { PropValue } from './figure-source';
-import { FRAME_PROPS } from './embed-figures';
+import { FRAME_PROPS, type FigureSpec } from './embed-figures';
 
 /** The message an embed page posts to its parent whenever its height changes. */
 export const HEIGHT_MESSAGE = 'glimpse-embed-height';
@@ -39,12 +39,22 @@ export function iframeCode(origin: string, path: string, title: string): string 
     `style="width: 100%; height: 480px; border: 0"></iframe>\n${resizeSnippet(new URL(origin).origin)}`;
 }
 
-/** <script type="module"> of the bundle + the element with the figure's props as attributes. */
-export function scriptTagCode(origin: string, base: string, tag: string, props: Record<string, PropValue>): string {
+/**
+ * <script type="module"> of the bundle + the element with the figure's props as attributes: arrays
+ * comma-joined and renamed where the element's attribute differs (FigureSpec.attributes), as the
+ * figure components write them.
+ */
+export function scriptTagCode(origin: string, base: string, spec: FigureSpec & { tag: string }, props: Record<string, PropValue>): string {
   const src = new URL(`${base.replace(/\/?$/, '/')}embed/glimpse.js`, origin).href;
+  const { tag } = spec;
   const attrs = Object.entries(props)
     .filter(([name, value]) => !FRAME_PROPS.has(name) && value !== null && value !== false)
-    .map(([name, value]) => (value === true ? ` ${name}` : ` ${name}="${escapeAttr(typeof value === 'string' ? value : JSON.stringify(value))}"`))
+    .map(([name, value]) => {
+      const attr = spec.attributes?.[name] ?? name;
+      if (value === true) return ` ${attr}`;
+      const text = typeof value === 'string' ? value : Array.isArray(value) ? value.join(',') : JSON.stringify(value);
+      return ` ${attr}="${escapeAttr(text)}"`;
+    })
     .join('');
   return `<script type="module" src="${escapeAttr(src)}"></script>\n<${tag}${attrs}></${tag}>`;
 }

@@ -4,6 +4,8 @@
  * --text or --bg are never read, so a host's variables of the same name cannot leak in. Light colours
  * by default: the host page, not the reader's system setting, decides whether it is dark.
  */
+import { BUNDLE_ELEMENTS } from './embed-figures';
+
 const VARS: Array<[name: string, light: string]> = [
   ['text', '#1a1a1a'],
   ['muted', '#5f6368'],
@@ -11,11 +13,9 @@ const VARS: Array<[name: string, light: string]> = [
   ['rule', '#e2e2e2'],
   ['accent', '#2b5db8'],
   ['panel', '#f6f7f9'],
+  ['error', '#b3261e'],
 ];
 
-/** Element names the bundle registers; a new figure element is imported in glimpse.ts and named here. */
-export const EMBED_ELEMENTS = ['glimpse-saliency'];
-
 export const EMBED_CSS =
-  `${EMBED_ELEMENTS.join(', ')} { ${VARS.map(([n, v]) => `--${n}: var(--glimpse-${n}, ${v});`).join(' ')} ` +
+  `${BUNDLE_ELEMENTS.join(', ')} { ${VARS.map(([n, v]) => `--${n}: var(--glimpse-${n}, ${v});`).join(' ')} ` +
   'color: var(--text); background: var(--bg); }\n';

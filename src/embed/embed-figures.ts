@@ -1,22 +1,30 @@
 /**
  * Names shared by the embed pages, the copy-embed-code button and the script-tag bundle: which MDX
  * components are figures, which custom element each renders, and which elements the bundle defines.
+ * Every component named here also needs its line in src/components/EmbedFigure.astro.
  */
 
-/**
- * MDX component name -> the custom element it renders (what a script-tag embed writes). Every name
- * here needs its component in src/components/EmbedFigure.astro.
- */
-export const FIGURE_TAGS: Record<string, string> = {
-  Saliency: 'glimpse-saliency',
+export interface FigureSpec {
+  /** The custom element a script-tag embed writes; null for build-time figures (iframe only). */
+  tag: string | null;
+  /** Props whose element attribute has another name (AttributionGrid's methods -> method-list). */
+  attributes?: Record<string, string>;
+}
+
+/** MDX component name -> how it is embedded. */
+export const FIGURES: Record<string, FigureSpec> = {
+  Saliency: { tag: 'glimpse-saliency' },
+  AttributionGrid: { tag: 'glimpse-attribution-grid', attributes: { methods: 'method-list' } },
+  IntegratedGradientsPath: { tag: 'glimpse-ig-path' },
+  EvaluationChart: { tag: null },
 };
 
 /** The component names to look for in article sources. */
-export const FIGURE_NAMES = Object.keys(FIGURE_TAGS);
+export const FIGURE_NAMES = Object.keys(FIGURES);
 
-/** Elements the script-tag bundle (src/embed/glimpse.ts) defines; the copy button offers a script-tag
- * snippet only for these. */
-export const BUNDLE_ELEMENTS = ['glimpse-saliency'];
+/** Elements the script-tag bundle (src/embed/glimpse.ts) defines, loaded when a page uses them. */
+export const BUNDLE_ELEMENTS = ['glimpse-saliency', 'glimpse-attribution-grid', 'glimpse-ig-path'] as const;
+export type BundleElement = (typeof BUNDLE_ELEMENTS)[number];
 
 /** Figure props that describe the frame, not the element: left out of script-tag attributes. */
 export const FRAME_PROPS = new Set(['id', 'caption', 'width', 'class']);

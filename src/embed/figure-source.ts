@@ -66,7 +66,17 @@ export function literalValue(expression: string): PropValue | typeof NOT_LITERAL
   try {
     return JSON.parse(text) as PropValue;
   } catch {
-    return NOT_LITERAL;
+    // JavaScript spellings of the same literals: ['a', 'b'], {steps: 20}. Only retried when strict
+    // JSON fails, and a result that still is not JSON stays NOT_LITERAL.
+    const relaxed = text
+      .replace(/'([^'"\\\n]*)'/g, '"$1"')
+      .replace(/([{,]\s*)([A-Za-z_$][\w$]*)\s*:/g, '$1"$2":')
+      .replace(/,\s*([\]}])/g, '$1');
+    try {
+      return JSON.parse(relaxed) as PropValue;
+    } catch {
+      return NOT_LITERAL;
+    }
   }
 }
 

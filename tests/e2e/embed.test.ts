@@ -59,6 +59,28 @@ it('offers embed code that points at the page origin', () => {
   );
 });
 
+it('gives every figure that offers embed code an embed page', async () => {
+  const { page, context } = await open(browser, '/');
+  try {
+    const articles = [...new Set(await page.locator('a[href*="/articles/"]').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname)))];
+    expect(articles).toContain('/articles/saliency/');
+    let offered = 0;
+    for (const path of articles) {
+      await page.goto(baseUrl() + path);
+      const srcs = await page.locator('[data-kind="iframe"] textarea').evaluateAll((ts) => ts.map((t) => /src="([^"]+)"/.exec((t as HTMLTextAreaElement).value)?.[1] ?? ''));
+      for (const src of srcs) {
+        const response = await page.request.get(src);
+        expect(response.status(), src).toBe(200);
+        expect(await response.text(), src).toContain('class="glimpse-figure');
+      }
+      offered += srcs.length;
+    }
+    expect(offered).toBeGreaterThanOrEqual(3);
+  } finally {
+    await context.close();
+  }
+});
+
 /** Waits for a figure inside a frame (the iframe) as settle() does on a page. */
 async function settleIn(frame: Frame | Page, selector: string): Promise<void> {
   await frame.locator(selector).scrollIntoViewIfNeeded();
@@ -116,6 +138,15 @@ it('computes the article figures in a foreign page, by iframe and by script tag,
     expect(byHand.prediction[0].label).toBe('Trouser');
     const ref = await nodeMap('fashion-cnn', 'grad-cam', byHand.pixels, byHand.target);
     expectSameMap(byHand.map, ref.map, 'script-tag grad-cam vs Node');
+
+    // A second element type from the same bundle: both its methods computed.
+    await page.locator('#grid-by-hand').scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => (document.querySelector('#grid-by-hand') as HTMLElement).dataset.state === 'ready', null, { timeout: 180_000 });
+    const grid = await page.locator('#grid-by-hand').evaluate((el) => {
+      const results = (el as HTMLElement & { results?: Record<string, { target: number; error?: string }> }).results ?? {};
+      return Object.fromEntries(Object.entries(results).map(([id, r]) => [id, r.error ?? r.target]));
+    });
+    expect(grid).toEqual({ 'grad-cam': 2, 'gradient-x-input': 2 }); // shapes sample 3 is a triangle (class 2)
 
     // A full-page capture leaves the cross-origin (out-of-process) frame blank, so the frame gets a
     // viewport capture of its own once it has repainted at the top.

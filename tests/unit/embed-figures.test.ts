@@ -2,6 +2,7 @@
 // comments ignored, a clear reason for every figure that cannot be embedded.
 import { describe, expect, it } from 'vitest';
 import { embedPath, iframeCode, resizeSnippet, scriptTagCode } from '../../src/embed/embed-code';
+import { FIGURES } from '../../src/embed/embed-figures';
 import { findFigures, literalValue } from '../../src/embed/figure-source';
 
 const SOURCE = `---
@@ -59,7 +60,10 @@ describe('findFigures', () => {
     expect(literalValue("'x'")).toBe('x');
     expect(literalValue('`x`')).toBe('x');
     expect(literalValue('[1, "a"]')).toEqual([1, 'a']);
+    expect(literalValue("['shapes-cnn', 'fashion-cnn']")).toEqual(['shapes-cnn', 'fashion-cnn']);
+    expect(literalValue("{ steps: 20, baseline: 'black', }")).toEqual({ steps: 20, baseline: 'black' });
     expect(typeof literalValue('`a${b}`')).toBe('symbol');
+    expect(typeof literalValue('[a, b]')).toBe('symbol');
     expect(typeof literalValue('n + 1')).toBe('symbol');
   });
 });
@@ -80,8 +84,15 @@ describe('embed code', () => {
   });
 
   it('writes the script tag and the element with the figure props, without frame props', () => {
-    expect(scriptTagCode('http://h:1', '/', 'glimpse-saliency', { model: 'fashion-cnn', image: 3, id: 'x', caption: 'c', flag: true })).toBe(
+    expect(scriptTagCode('http://h:1', '/', FIGURES.Saliency as never, { model: 'fashion-cnn', image: 3, id: 'x', caption: 'c', flag: true })).toBe(
       '<script type="module" src="http://h:1/embed/glimpse.js"></script>\n<glimpse-saliency model="fashion-cnn" image="3" flag></glimpse-saliency>',
+    );
+  });
+
+  it('writes list props comma-joined under the attribute name the element reads', () => {
+    const code = scriptTagCode('http://h:1', '/', FIGURES.AttributionGrid as never, { models: ['shapes-cnn', 'fashion-cnn'], methods: ['grad-cam', 'occlusion'], image: 0 });
+    expect(code.split('\n')[1]).toBe(
+      '<glimpse-attribution-grid models="shapes-cnn,fashion-cnn" method-list="grad-cam,occlusion" image="0"></glimpse-attribution-grid>',
     );
   });
 });
