@@ -14,6 +14,11 @@ interface CommandEntry {
 
 const COMMANDS: readonly CommandEntry[] = [
   {
+    name: 'activations',
+    summary: 'every channel of a layer for an image, or a conv layer\'s filters (JSON or PNG)',
+    load: async () => (await import('./activations')).activationsCommand,
+  },
+  {
     name: 'attribute',
     summary: 'compute an attribution map for an image (JSON or PNG)',
     load: async () => (await import('./attribute')).attributeCommand,
@@ -22,6 +27,16 @@ const COMMANDS: readonly CommandEntry[] = [
     name: 'bench',
     summary: 'benchmark model load, forward pass and methods; write docs/benchmarks.md',
     load: async () => (await import('./bench')).benchCommand,
+  },
+  {
+    name: 'embed',
+    summary: 'PCA / t-SNE / UMAP of penultimate features of a sample or image folder (JSON)',
+    load: async () => (await import('./embed')).embedCommand,
+  },
+  {
+    name: 'top-examples',
+    summary: 'top-k images and receptive-field patches of every conv channel (JSON or PNG)',
+    load: async () => (await import('./top-examples')).topExamplesCommand,
   },
   {
     name: 'new',

@@ -39,7 +39,7 @@ export function defaultActivationLayer(info: ModelInfo): string {
 
 /** The layer's output for `image` (batch 1), with per-channel statistics. */
 export function activationGrid(model: Executor, image: tf.Tensor4D, layerName?: string): ActivationGrid {
-  const layer = requireLayer(model.info, layerName ?? defaultActivationLayer(model.info), isSpatial, 'a spatial ([h, w, c])');
+  const layer = requireLayer(model.info, layerName ?? defaultActivationLayer(model.info), isSpatial, 'spatial ([h, w, c])');
   if (image.shape[0] !== 1) throw new Error(`activation grid takes one image; got a batch of ${image.shape[0]}`);
   const t = tf.tidy(() => model.forward(image, { taps: [layer.name] }).taps[layer.name]);
   const values = t.dataSync() as Float32Array;

@@ -36,7 +36,7 @@ export type FiltersOptions = z.infer<typeof filtersOptions>;
 export function convFilters(model: Executor, layerName?: string): FilterGrid {
   const info = model.info;
   const name = layerName ?? info.layers.find(isConv)?.name ?? '';
-  const layer = requireLayer(info, name, isConv, 'a conv');
+  const layer = requireLayer(info, name, isConv, 'conv');
   const weights = model.layerWeights?.(layer.name);
   const kernel = weights?.kernel ?? weights?.depthwise_kernel;
   if (kernel === undefined || kernel.rank !== 4) {

@@ -41,11 +41,11 @@ export interface ViewDef<O extends Record<string, unknown> = Record<string, unkn
 }
 
 /** Reads a layer row by explicit name; the error lists the layers of the wanted kind. */
-export function requireLayer(info: ModelInfo, name: string, accept: (l: ModelInfo['layers'][number]) => boolean, what: string) {
+export function requireLayer(info: ModelInfo, name: string, accept: (l: ModelInfo['layers'][number]) => boolean, kind: string) {
   const layer = info.layers.find((l) => l.name === name);
   const allowed = info.layers.filter(accept).map((l) => l.name);
   if (layer === undefined || !accept(layer)) {
-    throw new Error(`model '${info.id}': '${name}' is not ${what}; ${what} layers: ${allowed.join(', ') || '(none)'}`);
+    throw new Error(`model '${info.id}': '${name}' is not a ${kind} layer; ${kind} layers: ${allowed.join(', ') || '(none)'}`);
   }
   return layer;
 }

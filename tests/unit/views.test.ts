@@ -40,7 +40,7 @@ describe('filters', () => {
       expect(grid.filterMaxAbs[5]).toBeCloseTo(Math.max(...f5), 7);
       expect(grid.maxAbs).toBeCloseTo(Math.max(...k.flat(3).map(Math.abs)), 7);
       expect(convFilters(model).layer).toBe('conv1');
-      expect(() => convFilters(model, 'bn1')).toThrow(/'bn1' is not a conv; a conv layers: conv1, conv2/);
+      expect(() => convFilters(model, 'bn1')).toThrow(/'bn1' is not a conv layer; conv layers: conv1, conv2/);
     } finally {
       model.dispose();
     }
@@ -90,7 +90,7 @@ describe('activation grid', () => {
     // A black image leaves only biases: some ReLU channels of relu1 are dead, and exactly those.
     const black = tf.zeros([1, 28, 28, 1]) as tf.Tensor4D;
     expect(activationGrid(model, black, 'relu1').dead.length).toBeGreaterThan(0);
-    expect(() => activationGrid(model, image, 'gap')).toThrow(/'gap' is not a spatial/);
+    expect(() => activationGrid(model, image, 'gap')).toThrow(/'gap' is not a spatial \(\[h, w, c\]\) layer/);
     black.dispose();
     image.dispose();
     model.dispose();

@@ -1,0 +1,29 @@
+/** Shared bits of the views commands: writing JSON / PNG and parsing small numeric flags. */
+import { writeFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import sharp from 'sharp';
+import type { Rgba } from '../render/view-grids';
+
+export function checkOut(out: string | undefined, allowed: string[]): void {
+  if (out !== undefined && !allowed.includes(extname(out).toLowerCase())) {
+    throw new Error(`--out must end in ${allowed.join(' or ')}; got '${out}'`);
+  }
+}
+
+export async function writeJson(out: string | undefined, value: unknown): Promise<void> {
+  const json = `${JSON.stringify(value)}\n`;
+  if (out === undefined) process.stdout.write(json);
+  else await writeFile(out, json);
+}
+
+export async function writePng(out: string, image: Rgba): Promise<void> {
+  const { rgba, width, height } = image;
+  await writeFile(out, await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } }).png().toBuffer());
+}
+
+export function intFlag(name: string, text: string | undefined, fallback: number, min = 0): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) throw new Error(`--${name} must be an integer >= ${min}; got '${text}'`);
+  return n;
+}
