@@ -43,6 +43,16 @@ const COMMANDS: readonly CommandEntry[] = [
     summary: 'scaffold an article (content/articles/<slug>.mdx + .bib) or a course',
     load: async () => (await import('./new')).newCommand,
   },
+  {
+    name: 'visualize',
+    summary: 'synthesize the image that maximizes one unit (feature visualization) as PNG or JSON',
+    load: async () => (await import('./visualize')).visualizeCommand,
+  },
+  {
+    name: 'gallery',
+    summary: 'render a feature visualization of every conv channel and class into a cache (--shard i/n)',
+    load: async () => (await import('./gallery')).galleryCommand,
+  },
 ];
 
 export function globalHelp(): string {

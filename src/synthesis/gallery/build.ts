@@ -1,0 +1,177 @@
+/**
+ * `glimpse gallery` and the build hook: plan every unit of a model, skip the ones whose image is
+ * already in the cache, render the rest across worker threads (one per core by default), then
+ * write the model's gallery index. The cache-hit path loads no tfjs at all when the index is
+ * current: it hashes the weights, reads the index and checks that its files exist.
+ */
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { basename, dirname, join, relative } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { NodeBackend } from '../../cli/backend';
+import type { ModelInfo } from '../../model/types';
+import { GALLERY_DEFAULTS } from '../methods/visualize';
+import { planGallery, shardChunks, type Chunk, type GalleryConfig } from './plan';
+import { progressBar, type ProgressBar } from './progress';
+import type { FromWorker, ToWorker, WorkerInit } from './render-worker';
+import type { UnitMeta } from './render';
+import { modelJsonPath, weightsHash } from './weights-hash';
+
+export interface GalleryOptions {
+  /** Shipped id or a path to model.json. */
+  source: string;
+  cacheDir: string;
+  /** Where <model>.json (the index) goes; no index is written for a shard (merge, then index). */
+  indexDir: string;
+  config?: Partial<GalleryConfig>;
+  shard?: { index: number; count: number };
+  /** Conv layer names and/or 'class'; all when absent. */
+  only?: string[];
+  threads?: number;
+  backend?: NodeBackend;
+  log?: (line: string) => void;
+  progress?: boolean;
+}
+
+export interface GalleryIndexUnit {
+  id: string;
+  layer?: string;
+  channel?: number;
+  class?: number;
+  label?: string;
+  /** Path of the PNG relative to the index file. */
+  file: string;
+  activation: number;
+}
+
+export interface GalleryIndex {
+  version: 1;
+  model: string;
+  weightsHash: string;
+  config: GalleryConfig;
+  inputShape: [number, number, number];
+  units: GalleryIndexUnit[];
+}
+
+export interface GalleryReport {
+  total: number;
+  cached: number;
+  rendered: number;
+  seconds: number;
+  indexPath?: string;
+  /** True when the index was current and no model was loaded. */
+  fastPath: boolean;
+}
+
+export function modelName(source: string): string {
+  return /^[a-z0-9][a-z0-9-]*$/.test(source) ? source : basename(dirname(modelJsonPath(source)));
+}
+
+function indexPath(options: GalleryOptions): string {
+  return join(options.indexDir, `${modelName(options.source)}.json`);
+}
+
+/** The index is current when it has the same weights and config and every file exists. */
+function currentIndex(path: string, hash: string, config: GalleryConfig): GalleryIndex | undefined {
+  if (!existsSync(path)) return undefined;
+  try {
+    const index = JSON.parse(readFileSync(path, 'utf8')) as GalleryIndex;
+    const same = index.weightsHash === hash && JSON.stringify(index.config) === JSON.stringify(config);
+    if (!same) return undefined;
+    return index.units.every((u) => existsSync(join(dirname(path), u.file))) ? index : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+async function loadInfo(source: string): Promise<ModelInfo> {
+  const { useBackend } = await import('../../cli/backend');
+  const { loadModelNode } = await import('../../model/load-node');
+  await useBackend('cpu');
+  const model = await loadModelNode(source);
+  const info = model.info;
+  model.dispose();
+  return info;
+}
+
+export async function buildGallery(options: GalleryOptions): Promise<GalleryReport> {
+  const started = Date.now();
+  const config: GalleryConfig = { ...GALLERY_DEFAULTS, ...options.config };
+  const hash = weightsHash(options.source);
+  const log = options.log ?? (() => undefined);
+  const full = options.shard === undefined && options.only === undefined;
+  if (full) {
+    const index = currentIndex(indexPath(options), hash, config);
+    if (index !== undefined) {
+      return { total: index.units.length, cached: index.units.length, rendered: 0, seconds: (Date.now() - started) / 1000, indexPath: indexPath(options), fastPath: true };
+    }
+  }
+  const info = await loadInfo(options.source);
+  const all = planGallery(info, hash, config, options.only);
+  const mine = options.shard ? shardChunks(all, options.shard) : all;
+  const todo = mine.filter((c) => c.units.some((u) => !existsSync(join(options.cacheDir, u.file))));
+  const total = mine.reduce((n, c) => n + c.units.length, 0);
+  const pending = todo.reduce((n, c) => n + c.units.length, 0);
+  log(`${modelName(options.source)}: ${total} units${options.shard ? ` in shard ${options.shard.index}/${options.shard.count}` : ''}, ${total - pending} cached, ${pending} to render`);
+  if (todo.length > 0) {
+    mkdirSync(options.cacheDir, { recursive: true });
+    const bar = options.progress === false ? undefined : progressBar(modelName(options.source), pending);
+    const threads = Math.max(1, Math.min(options.threads ?? cpus().length, todo.length));
+    await renderInThreads(todo, { source: options.source, backend: options.backend ?? 'wasm', config, cacheDir: options.cacheDir }, threads, bar);
+    bar?.done();
+  }
+  let written: string | undefined;
+  if (options.shard === undefined) {
+    written = indexPath(options);
+    writeIndex(written, info, hash, config, all, options.cacheDir);
+  }
+  return { total, cached: total - pending, rendered: pending, seconds: (Date.now() - started) / 1000, ...(written ? { indexPath: written } : {}), fastPath: false };
+}
+
+function writeIndex(path: string, info: ModelInfo, hash: string, config: GalleryConfig, chunks: Chunk[], cacheDir: string): void {
+  const units: GalleryIndexUnit[] = chunks.flatMap((c) => c.units).map((u) => {
+    const file = join(cacheDir, u.file);
+    const meta = JSON.parse(readFileSync(file.replace(/\.png$/, '.json'), 'utf8')) as UnitMeta;
+    const base = { id: u.id, file: relative(dirname(path), file).split('\\').join('/'), activation: meta.activation };
+    if (u.unit.kind === 'class') return { ...base, class: u.unit.index, label: info.labels[u.unit.index] };
+    if (u.unit.kind === 'channel') return { ...base, layer: u.unit.layer, channel: u.unit.channel };
+    return base;
+  });
+  const index: GalleryIndex = { version: 1, model: info.id, weightsHash: hash, config, inputShape: info.inputShape, units };
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(index)}\n`);
+}
+
+/** Pull-based scheduling: each thread gets the next chunk when it reports the previous one. */
+async function renderInThreads(chunks: Chunk[], init: WorkerInit, threads: number, bar?: ProgressBar): Promise<void> {
+  const queue = [...chunks];
+  const entry = new URL('./render-worker.mjs', import.meta.url);
+  const workers: Worker[] = [];
+  try {
+    await Promise.all(Array.from({ length: threads }, () => new Promise<void>((resolve, reject) => {
+      const worker = new Worker(entry, { workerData: init });
+      workers.push(worker);
+      const next = (): void => {
+        const chunk = queue.shift();
+        if (chunk === undefined) {
+          worker.postMessage({ stop: true } satisfies ToWorker);
+          resolve();
+        } else worker.postMessage({ chunk } satisfies ToWorker);
+      };
+      worker.on('message', (msg: FromWorker) => {
+        if ('error' in msg) reject(new Error(`gallery worker: ${msg.error}`));
+        else if ('ready' in msg) next();
+        else {
+          bar?.tick(msg.units);
+          next();
+        }
+      });
+      worker.on('error', reject);
+      worker.on('exit', (code) => {
+        if (code !== 0) reject(new Error(`gallery worker exited with code ${code}`));
+      });
+    })));
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
