@@ -26,6 +26,7 @@ Options:
   --model <id>        shipped model to time (repeatable; default: every shipped model)
   --shapes <n>        images for the shapes-generator row (default ${NODE_BENCH_DEFAULTS.shapesCount}; 0 skips it)
   --node-only         skip the browser benchmark
+  --views-only        only the views section (top-k precompute of shapes-cnn over 2,000 images, gallery, cache sizes)
   --out <file>        report path (default docs/benchmarks.md)
   -h, --help          show this help`;
 
@@ -42,6 +43,7 @@ export const benchCommand: Command = {
         model: { type: 'string', multiple: true },
         shapes: { type: 'string', default: String(NODE_BENCH_DEFAULTS.shapesCount) },
         'node-only': { type: 'boolean', default: false },
+        'views-only': { type: 'boolean', default: false },
         out: { type: 'string', default: join(REPO_ROOT, 'docs/benchmarks.md') },
       },
     });
@@ -57,8 +59,17 @@ export const benchCommand: Command = {
     if (!Number.isInteger(shapesCount) || shapesCount < 0) throw new Error(`--shapes must be a non-negative integer; got '${args.shapes}'`);
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
+    const { benchViews } = await import('../../scripts/bench-views');
+    if (args['views-only']) {
+      const views = await benchViews({ log });
+      await writeFile(args.out!, `${renderBenchReport(views.rows, await machineInfo(), views.notes)}\n`);
+      log(`wrote ${args.out}`);
+      return;
+    }
     const rows: BenchRow[] = await benchNode({ ...NODE_BENCH_DEFAULTS, backends, runs, models, shapesCount, log });
-    const notes: string[] = [];
+    const views = await benchViews({ log });
+    rows.push(...views.rows);
+    const notes: string[] = [...views.notes];
     const skipped = shipped.filter((m) => !models.includes(m));
     if (skipped.length > 0) notes.push(`Models timed: ${models.join(', ')} (--model); not timed: ${skipped.join(', ')}.`);
     const browserBench = join(REPO_ROOT, 'scripts/bench-browser.ts');

@@ -11,7 +11,7 @@ import * as Comlink from 'comlink';
 import computeWorkerUrl from './compute.worker.ts?worker&url';
 import type {
   BackendName, BackendReport, BenchTimings, ComputeApi, ComputeRequest, ComputeResult, MethodChoice, ModelRef, ModelSummary,
-  PlainError,
+  PlainError, ViewRequest, ViewResult,
 } from './protocol';
 
 /** A request replaced by a newer one from the same figure; figures ignore it. */
@@ -117,6 +117,11 @@ export class ComputeClient {
         this.startNext(s);
       }
     });
+  }
+
+  /** A live view (filters, activation grid, neighbours); figures drop answers they superseded. */
+  view(request: ViewRequest): Promise<ViewResult> {
+    return this.call('view', (api) => api.view(request));
   }
 
   /** Medians of `runs` timed repetitions inside the worker (scripts/bench-browser.ts). */

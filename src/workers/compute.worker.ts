@@ -41,6 +41,7 @@ const api: ComputeApi = {
     void engine?.then((e) => e.cancel(id));
   },
   bench: (ref, method, runs) => guard((e) => e.bench(ref, method, runs)),
+  view: (request) => guard((e) => e.view(request)),
   crashOnNextRun: () => {
     crashNext = true;
   },

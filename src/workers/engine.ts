@@ -16,9 +16,10 @@ import { loadModel } from '../model/load';
 import { pixelsToInput, type PixelChannels } from '../model/preprocess';
 import type { Executor } from '../model/types';
 import { selectBackend } from './backends';
+import { runView } from './view-engine';
 import { topK } from './top-k';
 import type {
-  BackendName, BackendReport, BenchTimings, ComputeRequest, ComputeResult, MethodChoice, ModelRef, ModelSummary,
+  BackendName, BackendReport, BenchTimings, ComputeRequest, ComputeResult, MethodChoice, ModelRef, ModelSummary, ViewRequest, ViewResult,
 } from './protocol';
 
 let report: Promise<BackendReport> | undefined;
@@ -73,6 +74,11 @@ export function describe(ref: ModelRef): Promise<ModelSummary> {
     summary.catch(() => summaries.delete(key));
   }
   return summary;
+}
+
+/** A live view (src/views) on the request's model: view-engine.ts. */
+export function view(request: ViewRequest): Promise<ViewResult> {
+  return init().then(() => runView(request, getModel));
 }
 
 export function methods(): MethodChoice[] {

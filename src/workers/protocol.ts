@@ -6,6 +6,10 @@ import type { IgPath } from '../methods/integrated-gradients-path';
 import type { OptionSpec } from '../methods/option-specs';
 import type { Attribution, DisplaySpec } from '../methods/types';
 import type { Preprocessing } from '../model/types';
+import type { ActivationGrid } from '../views/activations';
+import type { FilterGrid } from '../views/filters';
+import type { Neighbours } from '../views/neighbours';
+import type { ReceptiveField } from '../views/receptive-field';
 
 /** tfjs backends the worker may run on, in the order it tries them by default. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -108,6 +112,22 @@ export interface PlainError {
   layer?: string;
 }
 
+/** A live view (src/views) for a figure: filters, an activation grid, or neighbours of an image. */
+export interface ViewRequest extends ModelRef {
+  view: 'filters' | 'activations' | 'neighbours';
+  /** filters / activations: {layer}; neighbours: {k}. */
+  options?: Record<string, unknown>;
+  image?: ImagePixels;
+  /** neighbours: the sample.json URL (absolute) to search. */
+  sample?: string;
+}
+
+export type ViewResult = { elapsedMs: number } & (
+  | { view: 'filters'; filters: FilterGrid }
+  | { view: 'activations'; grid: ActivationGrid; rf?: ReceptiveField; prediction: Prediction[] }
+  | { view: 'neighbours'; featureL2: Neighbours; featureCosine: Neighbours; pixelL2: Neighbours }
+);
+
 /** Medians measured inside the worker by `bench`. */
 export interface BenchTimings {
   backend: BackendName;
@@ -128,6 +148,8 @@ export interface ComputeApi {
   /** Marks a running request as superseded; its method sees ctx.signal.aborted. */
   cancel(id: number): void;
   bench(ref: ModelRef, method: string, runs: number): Promise<BenchTimings>;
+  /** A live view (src/views) computed on the figure's model. */
+  view(request: ViewRequest): Promise<ViewResult>;
   /** Test hook: the worker throws an uncaught error on its next `run`, as a real crash would. */
   crashOnNextRun(): void;
 }

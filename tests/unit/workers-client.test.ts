@@ -18,6 +18,7 @@ function fakeWorkers() {
       methods: async () => [],
       cancel: (id) => { w.cancelled.push(id); },
       bench: async () => { throw new Error('not used'); },
+      view: async () => { throw new Error('not used'); },
       crashOnNextRun: () => undefined,
     };
     return { api, terminate: () => { w.terminated = true; } };

@@ -1,0 +1,93 @@
+/**
+ * The worker's "what does the network see" operations (src/views): filters, the activation grid of
+ * one image, and the neighbours of an uploaded image among a sample. Loaded with engine.ts inside
+ * the worker only. Sample features are computed once per model and sample and kept.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { ModelError } from '../model/errors';
+import { pixelsToInput, type PixelChannels } from '../model/preprocess';
+import type { Executor } from '../model/types';
+import { activationGrid } from '../views/activations';
+import { extractFeatures, type FeatureMatrix } from '../views/features';
+import { convFilters } from '../views/filters';
+import { pixelReader, pixelSource } from '../views/image-set';
+import { nearest } from '../views/neighbours';
+import { receptiveFields } from '../views/receptive-field';
+import type { ImagePixels, ModelRef, ViewRequest, ViewResult } from './protocol';
+import { topK } from './top-k';
+
+function inputOf(image: ImagePixels, model: Executor): Float32Array {
+  const { data, width, height, channels } = image;
+  if (channels !== 1 && channels !== 3 && channels !== 4) {
+    throw new ModelError(model.info.id, `images have 1, 3 or 4 channels; got ${channels}`);
+  }
+  return pixelsToInput(data, width, height, channels as PixelChannels, model.info);
+}
+
+interface SampleSpace {
+  features: FeatureMatrix;
+  /** Model inputs of the sample, [count, h*w*c]: the pixel space. */
+  pixels: Float32Array;
+}
+
+const spaces = new Map<string, Promise<SampleSpace>>();
+
+async function sampleSpace(model: Executor, url: string, key: string): Promise<SampleSpace> {
+  let space = spaces.get(key);
+  if (space === undefined) {
+    space = (async () => {
+      const meta = (await (await fetch(url)).json()) as { count: number; width: number; height: number; channels: number };
+      const bin = new Uint8Array(await (await fetch(url.replace(/\.json(\?.*)?$/, '.bin$1'))).arrayBuffer());
+      const spec = { kind: 'sample' as const, url, ...meta };
+      const source = pixelSource(meta.count, pixelReader(spec, bin), meta.width, meta.height, meta.channels, model.info);
+      const features = await extractFeatures(model, source);
+      const all = source.batch(0, meta.count);
+      const pixels = (await all.data()) as Float32Array;
+      all.dispose();
+      return { features, pixels };
+    })();
+    spaces.set(key, space);
+    space.catch(() => spaces.delete(key));
+  }
+  return space;
+}
+
+export async function runView(request: ViewRequest, getModel: (ref: ModelRef) => Promise<Executor>): Promise<ViewResult> {
+  const model = await getModel(request);
+  const started = performance.now();
+  const options = request.options ?? {};
+  if (request.view === 'filters') {
+    const f = convFilters(model, typeof options.layer === 'string' ? options.layer : undefined);
+    return { view: 'filters', filters: f, elapsedMs: performance.now() - started };
+  }
+  if (request.image === undefined) throw new ModelError(model.info.id, `view '${request.view}' needs an image`);
+  const values = inputOf(request.image, model);
+  const input = tf.tensor4d(values, [1, ...model.info.inputShape]);
+  try {
+    if (request.view === 'activations') {
+      const grid = activationGrid(model, input, typeof options.layer === 'string' ? options.layer : undefined);
+      const probsT = model.predict(input);
+      const probs = (await probsT.data()) as Float32Array;
+      probsT.dispose();
+      let rf;
+      try { rf = receptiveFields(model.info).get(grid.layer); } catch { rf = undefined; }
+      return { view: 'activations', grid, rf, prediction: topK(probs, model.info.labels, 3), elapsedMs: performance.now() - started };
+    }
+    if (request.view === 'neighbours') {
+      if (request.sample === undefined) throw new ModelError(model.info.id, 'neighbours need a sample to search (sample.json URL)');
+      const space = await sampleSpace(model, request.sample, `${model.info.id}|${request.sample}`);
+      const query = await extractFeatures(model, { count: 1, batch: () => input.clone() });
+      const k = typeof options.k === 'number' ? options.k : 8;
+      return {
+        view: 'neighbours',
+        featureL2: nearest(space.features.values, space.features.dim, query.values, k, 'l2'),
+        featureCosine: nearest(space.features.values, space.features.dim, query.values, k, 'cosine'),
+        pixelL2: nearest(space.pixels, values.length, values, k, 'l2'),
+        elapsedMs: performance.now() - started,
+      };
+    }
+    throw new Error(`unknown view '${String(request.view)}'; live views: filters, activations, neighbours`);
+  } finally {
+    input.dispose();
+  }
+}
