@@ -43,7 +43,8 @@ export function field(label: string, control: HTMLElement): HTMLLabelElement {
   return box;
 }
 
-function buildFrame(root: HTMLElement): FrameRefs {
+/** The default frame: class select, upload, body, picker, status, error. */
+export function buildFrame(root: HTMLElement): FrameRefs {
   const targetSelect = el('select', 'gs-target');
   const fileInput = el('input', 'gs-file');
   fileInput.type = 'file';
@@ -101,8 +102,14 @@ export abstract class LiveFigure extends HTMLElement {
   private observer?: IntersectionObserver;
   private started = false;
 
+  /** The figure's DOM skeleton; <glimpse-saliency> draws its own (saliency-view.ts). */
+  protected buildFrame(root: HTMLElement, _key: string): FrameRefs {
+    return buildFrame(root);
+  }
   /** Adds the figure's own controls and panels to `refs.body` / `refs.controls`. */
   protected abstract buildBody(refs: FrameRefs): void;
+  /** Hook after the attributes parse, before anything loads. */
+  protected propsReady(_props: FigureProps): void {}
   /** Recomputes what the figure shows for the current model, image and class. */
   protected abstract compute(): Promise<void>;
 
@@ -134,16 +141,21 @@ export abstract class LiveFigure extends HTMLElement {
 
   private async start(): Promise<void> {
     this.started = true;
-    this.refs = buildFrame(this);
-    this.wire(this.refs);
-    this.buildBody(this.refs);
+    let error: unknown;
     try {
       this.props = parseFigureProps(this, location.href, this.fallbackKey);
-      this.target = this.props.target;
-    } catch (error) {
+    } catch (e) {
+      error = e;
+    }
+    this.refs = this.buildFrame(this, this.key);
+    this.wire(this.refs);
+    this.buildBody(this.refs);
+    if (!this.props) {
       this.fail(error);
       return;
     }
+    this.target = this.props.target;
+    this.propsReady(this.props);
     await this.load();
   }
 
@@ -152,11 +164,11 @@ export abstract class LiveFigure extends HTMLElement {
     const { props, refs } = this;
     if (!props || !refs) return;
     this.setState('loading');
-    renderError(refs as unknown as ViewRefs, undefined);
+    renderError(refs, undefined);
     try {
       const client = getClient({ backend: backendFromQuery(location.search) });
       const ref = { model: props.model, modelsBase: props.modelsBase };
-      const [summary, report, methods] = await Promise.all([client.describe(ref), client.backend(), client.methods()]);
+      const [summary, report, methods] = await Promise.all([client.describe(ref), client.backend(), props.methods ?? client.methods()]);
       this.summary = summary;
       this.report = report;
       this.methods = methods;
@@ -171,7 +183,7 @@ export abstract class LiveFigure extends HTMLElement {
     }
   }
 
-  /** Hook after the model summary arrives (e.g. to fill a layer picker); may throw. */
+  /** Hook after the model summary and method list arrive (e.g. to fill a picker); may throw. */
   protected async modelReady(_summary: ModelSummary): Promise<void> {}
 
   private async loadImage(image: number | string, summary: ModelSummary): Promise<void> {
@@ -226,7 +238,7 @@ export abstract class LiveFigure extends HTMLElement {
   protected fail(error: unknown, method = this.props?.method ?? ''): void {
     const refs = this.refs;
     if (!refs) return;
-    renderError(refs as unknown as ViewRefs, describeError(error, this.props, method));
+    renderError(refs, describeError(error, this.props, method));
     refs.body.classList.add('gs-stale');
     this.setState('error');
   }
@@ -236,7 +248,7 @@ export abstract class LiveFigure extends HTMLElement {
     if (!refs) return;
     refs.status.textContent = status;
     refs.body.classList.remove('gs-stale');
-    renderError(refs as unknown as ViewRefs, undefined);
+    renderError(refs, undefined);
     this.dataset.shown = '';
     this.setState('ready');
   }

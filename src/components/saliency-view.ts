@@ -7,6 +7,8 @@ import type { Prediction } from '../workers/protocol';
 import type { MethodChoice } from './figure-props';
 
 export interface ViewRefs {
+  /** The row of selects and the upload button. */
+  controls: HTMLElement;
   methodSelect: HTMLSelectElement;
   /** The method's option controls (method-controls.ts), hidden when there are none. */
   options: HTMLElement;
@@ -77,7 +79,7 @@ export function buildView(root: HTMLElement, figureId: string): ViewRefs {
   options.setAttribute('aria-label', 'method options');
   options.hidden = true;
   const refs = {
-    methodSelect, targetSelect, fileInput, options,
+    controls, methodSelect, targetSelect, fileInput, options,
     inputCanvas: canvas('gs-input', 'input image'),
     heatCanvas: canvas('gs-heat', 'saliency map'),
     overlayCanvas: canvas('gs-overlay', 'saliency map over the input'),
@@ -180,7 +182,7 @@ export interface ShownError {
   details: Array<[string, string]>;
 }
 
-export function renderError(refs: ViewRefs, error: ShownError | undefined): void {
+export function renderError(refs: Pick<ViewRefs, 'error' | 'errorTitle' | 'errorMessage' | 'errorDetails'>, error: ShownError | undefined): void {
   refs.error.hidden = error === undefined;
   if (error === undefined) return;
   refs.errorTitle.textContent = error.title;

@@ -96,8 +96,17 @@ const models = new Map<string, Promise<Executor>>();
  */
 const NODE_BACKEND = process.env.GLIMPSE_E2E_NODE_BACKEND || 'cpu';
 
-/** The map the figure should show, computed in Node (tfjs cpu) from the same pixels. */
-export async function nodeMap(model: string, method: string, pixels: Shown['pixels'], target: number): Promise<{ map: Float32Array; probs: Float32Array }> {
+/** The executor Node compares with (cached per model, on NODE_BACKEND). */
+export async function nodeModel(model: string): Promise<Executor> {
+  if (tf.getBackend() !== NODE_BACKEND) await tf.setBackend(NODE_BACKEND);
+  if (!models.has(model)) models.set(model, loadModelNode(model));
+  return models.get(model) as Promise<Executor>;
+}
+
+/** The map the figure should show, computed in Node (tfjs cpu) from the same pixels and options. */
+export async function nodeMap(
+  model: string, method: string, pixels: Shown['pixels'], target: number, options: Record<string, unknown> = {},
+): Promise<{ map: Float32Array; probs: Float32Array }> {
   if (tf.getBackend() !== NODE_BACKEND) await tf.setBackend(NODE_BACKEND);
   if (!models.has(model)) models.set(model, loadModelNode(model));
   const executor = await (models.get(model) as Promise<Executor>);
@@ -109,7 +118,7 @@ export async function nodeMap(model: string, method: string, pixels: Shown['pixe
     const probsT = executor.predict(input);
     const probs = (await probsT.data()) as Float32Array;
     probsT.dispose();
-    const attribution = await def.run(executor, input, target, def.options.parse({}) as never, { seed: 0 });
+    const attribution = await def.run(executor, input, target, def.options.parse(options) as never, { seed: 0 });
     return { map: reduceChannels(attribution, def.display), probs };
   } finally {
     input.dispose();
