@@ -226,9 +226,9 @@ describe('baselines and quadrature helpers', () => {
 });
 
 describe('integrated-gradients on fashion-cnn', () => {
-  // The first two sample images (chosen by index, not by result). Not every image gets within 1 %
-  // at 100 steps: see the measurements in integrated-gradients.ts.
-  it('completeness: the map sums to f(x) - f(black) within 1 % at the defaults (100 Gauss-Legendre steps)', async () => {
+  // The first two sample images (chosen by index, not by result); all of the first 20 of both shipped
+  // models: methods-ig-completeness-wasm.test.ts.
+  it('completeness: the map sums to f(x) - f(black) within 1 % at the defaults (adaptive rule)', async () => {
     const model = await loadModelNode('fashion-cnn');
     const bytes = readFileSync(`${REPO_ROOT}public/data/fashion-mnist/sample.bin`);
     const image = (index: number) => Array.from(bytes.subarray(index * 784, (index + 1) * 784), (v) => v / 255);
