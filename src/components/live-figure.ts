@@ -10,7 +10,7 @@ import type { BackendReport, ImagePixels, MethodChoice, ModelSummary } from '../
 import { describeError } from './error-message';
 import { backendFromQuery, parseFigureProps, type FigureProps } from './figure-props';
 import { loadSample, sampleImage, toRGBA, type Sample } from './sample-images';
-import { fillTargets, paint, renderError, type ViewRefs } from './saliency-view';
+import { el, fillTargets, frameParts, labelled, paint, renderError, type ViewRefs } from './saliency-view';
 import { renderThumbs } from './thumbs';
 import { blobToPixels, urlToPixels } from './upload';
 
@@ -30,61 +30,16 @@ export interface FrameRefs extends Pick<ViewRefs, 'thumbs' | 'prev' | 'next' | '
 
 let counter = 0;
 
-export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
-  const node = document.createElement(tag);
-  if (className) node.className = className;
-  if (text !== undefined) node.textContent = text;
-  return node;
-}
+export { el, labelled as field } from './saliency-view';
 
-export function field(label: string, control: HTMLElement): HTMLLabelElement {
-  const box = el('label', 'gs-field');
-  box.append(el('span', 'gs-field-name', label), control);
-  return box;
-}
-
-/** The default frame: class select, upload, body, picker, status, error. */
+/** The default frame: class select, upload, body, sample picker, status, error. */
 export function buildFrame(root: HTMLElement): FrameRefs {
-  const targetSelect = el('select', 'gs-target');
-  const fileInput = el('input', 'gs-file');
-  fileInput.type = 'file';
-  fileInput.accept = 'image/*';
-  const upload = el('label', 'gs-upload');
-  upload.append(el('span', 'gs-button', 'Upload an image…'), fileInput);
-  upload.title = 'Or drop an image on the figure. It stays in your browser.';
+  const parts = frameParts();
   const controls = el('div', 'gs-controls');
-  controls.append(field('Explain class', targetSelect), upload);
-  const refs: FrameRefs = {
-    controls, targetSelect, fileInput,
-    inputCanvas: el('canvas', 'gs-canvas gs-input'),
-    inputCaption: el('div', 'gs-caption', 'Input'),
-    thumbs: el('div', 'gs-thumbs'),
-    prev: el('button', 'gs-button gs-prev', '‹'),
-    next: el('button', 'gs-button gs-next', '›'),
-    position: el('span', 'gs-position'),
-    body: el('div', 'gs-body'),
-    status: el('p', 'gs-status'),
-    error: el('div', 'gs-error'),
-    errorTitle: el('strong', 'gs-error-title'),
-    errorMessage: el('p', 'gs-error-message'),
-    errorDetails: el('dl', 'gs-error-details'),
-    retry: el('button', 'gs-button gs-retry', 'Retry'),
-  };
-  refs.inputCanvas.setAttribute('role', 'img');
-  refs.prev.type = refs.next.type = refs.retry.type = 'button';
-  refs.prev.setAttribute('aria-label', 'previous sample image');
-  refs.next.setAttribute('aria-label', 'next sample image');
-  refs.status.setAttribute('aria-live', 'polite');
-  refs.error.setAttribute('role', 'alert');
-  refs.error.hidden = true;
-  refs.error.append(refs.errorTitle, refs.errorMessage, refs.errorDetails, refs.retry);
-  const picker = el('div', 'gs-picker');
-  picker.setAttribute('role', 'group');
-  picker.setAttribute('aria-label', 'sample images');
-  picker.append(refs.prev, refs.thumbs, refs.next, refs.position);
-  root.replaceChildren(controls, refs.body, picker, refs.status, refs.error);
+  controls.append(labelled('Explain class', parts.targetSelect), parts.upload);
+  root.replaceChildren(controls, parts.body, parts.picker, parts.status, parts.error);
   root.classList.add('gs-figure');
-  return refs;
+  return { ...parts, controls };
 }
 
 export abstract class LiveFigure extends HTMLElement {

@@ -34,14 +34,14 @@ export interface ViewRefs {
   body: HTMLElement;
 }
 
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
+export function el<K extends keyof HTMLElementTagNameMap>(tag: K, className?: string, text?: string): HTMLElementTagNameMap[K] {
   const node = document.createElement(tag);
   if (className) node.className = className;
   if (text !== undefined) node.textContent = text;
   return node;
 }
 
-function labelled(text: string, control: HTMLElement): HTMLLabelElement {
+export function labelled(text: string, control: HTMLElement): HTMLLabelElement {
   const label = el('label', 'gs-field');
   label.append(el('span', 'gs-field-name', text), control);
   return label;
@@ -61,36 +61,34 @@ function canvas(className: string, label: string): HTMLCanvasElement {
   return c;
 }
 
-/** Replaces the server-rendered fallback with the live figure's skeleton. */
-export function buildView(root: HTMLElement, figureId: string): ViewRefs {
-  const methodSelect = el('select', 'gs-method');
-  const targetSelect = el('select', 'gs-target');
+/** The parts every live figure has: class select, upload, input panel, sample picker, status, error. */
+export interface FrameParts extends Pick<ViewRefs,
+  'targetSelect' | 'fileInput' | 'inputCanvas' | 'inputCaption' | 'prev' | 'next' | 'thumbs' | 'position' |
+  'status' | 'error' | 'errorTitle' | 'errorMessage' | 'errorDetails' | 'retry' | 'body'> {
+  /** The upload button (a label around the hidden file input). */
+  upload: HTMLLabelElement;
+  /** prev, thumbs, next and position, grouped. */
+  picker: HTMLElement;
+}
+
+export function frameParts(): FrameParts {
   const fileInput = el('input', 'gs-file');
   fileInput.type = 'file';
   fileInput.accept = 'image/*';
   const upload = el('label', 'gs-upload');
   upload.append(el('span', 'gs-button', 'Upload an image…'), fileInput);
   upload.title = 'Or drop an image on the figure. It stays in your browser.';
-  const controls = el('div', 'gs-controls');
-  controls.append(labelled('Method', methodSelect), labelled('Explain class', targetSelect), upload);
-
-  const options = el('div', 'gs-options');
-  options.setAttribute('role', 'group');
-  options.setAttribute('aria-label', 'method options');
-  options.hidden = true;
-  const refs = {
-    controls, methodSelect, targetSelect, fileInput, options,
+  const parts: FrameParts = {
+    targetSelect: el('select', 'gs-target'),
+    fileInput,
+    upload,
     inputCanvas: canvas('gs-input', 'input image'),
-    heatCanvas: canvas('gs-heat', 'saliency map'),
-    overlayCanvas: canvas('gs-overlay', 'saliency map over the input'),
     inputCaption: el('div', 'gs-caption', 'Input'),
-    heatCaption: el('div', 'gs-caption', 'Saliency'),
-    legend: el('div', 'gs-legend'),
-    bars: el('ol', 'gs-bars'),
     prev: el('button', 'gs-button gs-prev', '‹'),
     next: el('button', 'gs-button gs-next', '›'),
     thumbs: el('div', 'gs-thumbs'),
     position: el('span', 'gs-position'),
+    picker: el('div', 'gs-picker'),
     status: el('p', 'gs-status'),
     error: el('div', 'gs-error'),
     errorTitle: el('strong', 'gs-error-title'),
@@ -98,15 +96,38 @@ export function buildView(root: HTMLElement, figureId: string): ViewRefs {
     errorDetails: el('dl', 'gs-error-details'),
     retry: el('button', 'gs-button gs-retry', 'Retry'),
     body: el('div', 'gs-body'),
-  } satisfies ViewRefs;
-  refs.prev.type = refs.next.type = refs.retry.type = 'button';
-  refs.prev.setAttribute('aria-label', 'previous sample image');
-  refs.next.setAttribute('aria-label', 'next sample image');
-  refs.status.setAttribute('aria-live', 'polite');
-  refs.error.setAttribute('role', 'alert');
-  refs.error.hidden = true;
-  refs.error.append(refs.errorTitle, refs.errorMessage, refs.errorDetails, refs.retry);
+  };
+  parts.prev.type = parts.next.type = parts.retry.type = 'button';
+  parts.prev.setAttribute('aria-label', 'previous sample image');
+  parts.next.setAttribute('aria-label', 'next sample image');
+  parts.status.setAttribute('aria-live', 'polite');
+  parts.error.setAttribute('role', 'alert');
+  parts.error.hidden = true;
+  parts.error.append(parts.errorTitle, parts.errorMessage, parts.errorDetails, parts.retry);
+  parts.picker.setAttribute('role', 'group');
+  parts.picker.setAttribute('aria-label', 'sample images');
+  parts.picker.append(parts.prev, parts.thumbs, parts.next, parts.position);
+  return parts;
+}
 
+/** Replaces the server-rendered fallback with the saliency figure's skeleton. */
+export function buildView(root: HTMLElement, figureId: string): ViewRefs {
+  const parts = frameParts();
+  const methodSelect = el('select', 'gs-method');
+  const controls = el('div', 'gs-controls');
+  controls.append(labelled('Method', methodSelect), labelled('Explain class', parts.targetSelect), parts.upload);
+  const options = el('div', 'gs-options');
+  options.setAttribute('role', 'group');
+  options.setAttribute('aria-label', 'method options');
+  options.hidden = true;
+  const refs: ViewRefs = {
+    ...parts, controls, methodSelect, options,
+    heatCanvas: canvas('gs-heat', 'saliency map'),
+    overlayCanvas: canvas('gs-overlay', 'saliency map over the input'),
+    heatCaption: el('div', 'gs-caption', 'Saliency'),
+    legend: el('div', 'gs-legend'),
+    bars: el('ol', 'gs-bars'),
+  };
   const prediction = el('div', 'gs-prediction');
   prediction.append(el('div', 'gs-caption', 'Prediction (top 5)'), refs.bars);
   const panels = el('div', 'gs-panels');
@@ -116,15 +137,11 @@ export function buildView(root: HTMLElement, figureId: string): ViewRefs {
     panel(refs.overlayCanvas, el('div', 'gs-caption', 'Overlay')),
     prediction,
   );
-  const picker = el('div', 'gs-picker');
-  picker.setAttribute('role', 'group');
-  picker.setAttribute('aria-label', 'sample images');
-  picker.append(refs.prev, refs.thumbs, refs.next, refs.position);
-  refs.body.append(panels, picker);
+  refs.body.append(panels, parts.picker);
   root.replaceChildren(controls, options, refs.body, refs.status, refs.error);
   root.classList.add('gs-figure');
   methodSelect.id = `${figureId}-method`;
-  targetSelect.id = `${figureId}-target`;
+  refs.targetSelect.id = `${figureId}-target`;
   return refs;
 }
 
