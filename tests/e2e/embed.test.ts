@@ -23,6 +23,7 @@ beforeAll(async () => {
   browser = await connect();
   // The article: its figures' maps, and the embed code its Embed buttons offer.
   const { page, context } = await open(browser, '/articles/saliency/');
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: baseUrl() });
   try {
     for (const id of ['fig-shapes', 'fig-gradient-x-input']) {
       await settle(page, `#${id}`);
@@ -31,6 +32,10 @@ beforeAll(async () => {
     await page.locator('[data-figure-id="fig-shapes"] details.embed-code summary').click();
     codes.iframe = await page.locator('[data-figure-id="fig-shapes"] [data-kind="iframe"] textarea').inputValue();
     codes.script = await page.locator('[data-figure-id="fig-gradient-x-input"] [data-kind="script"] textarea').inputValue();
+    // The Copy button puts exactly the shown code on the clipboard.
+    await page.locator('[data-figure-id="fig-shapes"] [data-kind="iframe"] button.embed-copy').click();
+    await page.locator('[data-figure-id="fig-shapes"] [data-kind="iframe"] button.embed-copy', { hasText: 'Copied' }).waitFor();
+    codes.clipboard = await page.evaluate(() => navigator.clipboard.readText());
   } finally {
     await context.close();
   }
@@ -50,7 +55,8 @@ afterAll(async () => {
   await new Promise((done) => foreign?.close(done));
 });
 
-it('offers embed code that points at the page origin', () => {
+it('offers embed code that points at the page origin, and copies it', () => {
+  expect(codes.clipboard).toBe(codes.iframe);
   expect(codes.iframe).toMatch(new RegExp(`^<iframe src="${baseUrl()}/embed/saliency/fig-shapes/" `));
   expect(codes.iframe).toContain(`event.origin !== "${baseUrl()}"`);
   expect(codes.script).toBe(
