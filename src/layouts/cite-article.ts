@@ -36,7 +36,9 @@ export function articleBibtex(c: ArticleCitation): string {
   ];
   if (c.doi) fields.push(['doi', c.doi]);
   const width = Math.max(...fields.map(([k]) => k.length));
-  return `@article{${citationKey(c)},\n${fields.map(([k, v]) => `  ${k.padEnd(width)} = ${bibValue(v)}`).join(',\n')}\n}`;
+  // note (a URL) and doi are read verbatim by biblatex: escaping their `_` would change them.
+  const value = (k: string, v: string): string => (k === 'note' || k === 'doi' ? `{${v}}` : bibValue(v));
+  return `@article{${citationKey(c)},\n${fields.map(([k, v]) => `  ${k.padEnd(width)} = ${value(k, v)}`).join(',\n')}\n}`;
 }
 
 /** "A. Author, B. Author, "Title", Glimpse, 2026." with the DOI or URL after. */
