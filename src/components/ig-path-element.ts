@@ -11,27 +11,11 @@ import { CancelledError, getClient } from '../workers/client';
 import type { ComputeResult } from '../workers/protocol';
 import { backendLabel } from './backend-label';
 import { el, field, LiveFigure, type FrameRefs } from './live-figure';
+import { checkpointsFor, completenessText } from './ig-path-logic';
 import { paint, renderBars } from './saliency-view';
 
 export const BASELINES = ['black', 'blurred', 'uniform'] as const;
 const SIGNED = { reduce: 'sum', signed: true } as const;
-
-/** Five checkpoints spread over m steps, the last one m: [m/5, 2m/5, ..., m] rounded, distinct, ≥ 1. */
-export function checkpointsFor(steps: number, count = 5): number[] {
-  const out = new Set<number>();
-  for (let j = 1; j <= count; j++) out.add(Math.max(1, Math.round((steps * j) / count)));
-  return [...out];
-}
-
-/** The completeness sentence under the chart. */
-export function completenessText(scores: number[], accumulated: number[]): string {
-  const m = scores.length - 1;
-  const change = scores[m] - scores[0];
-  const sum = accumulated[m];
-  const rel = change !== 0 ? Math.abs(sum - change) / Math.abs(change) : Number.NaN;
-  return `F(x) − F(x′) = ${change.toFixed(3)}; the attributions sum to ${sum.toFixed(3)}` +
-    (Number.isFinite(rel) ? ` (off by ${(rel * 100).toFixed(rel < 0.01 ? 2 : 1)} %)` : '');
-}
 
 export class IgPathElement extends LiveFigure {
   lastPath?: ComputeResult['path'];
