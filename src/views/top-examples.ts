@@ -21,6 +21,7 @@ export interface LayerTopExamples {
   channels: number;
   /** Output grid [height, width] of the tap. */
   grid: [number, number];
+  /** The tap's receptive field; global (the whole image) for models without geometry (GraphModels). */
   rf: ReceptiveField;
   /** Image index into the ranked set; -1 where the set has fewer than k images. */
   image: number[];
@@ -95,13 +96,20 @@ export async function topExamples(
     if (c === undefined) throw new Error(`model '${info.id}': '${n}' is not a conv layer; conv layers: ${convs.map((l) => l.name).join(', ')}`);
     return c;
   });
-  const fields = receptiveFields(info);
+  let fields: Map<string, ReceptiveField> | undefined;
+  try {
+    fields = receptiveFields(info);
+  } catch {
+    fields = undefined; // a GraphModel: rank anyway, patches are then whole images
+  }
+  const [ih, iw] = info.inputShape;
   const results: LayerTopExamples[] = chosen.map((l) => {
     const tap = unitTap(info, l.name);
     const [h, w, c] = info.layers.find((t) => t.name === tap)!.outputShape;
     const n = c * k;
     return {
-      layer: l.name, tap, channels: c, grid: [h, w], rf: fields.get(tap)!,
+      layer: l.name, tap, channels: c, grid: [h, w],
+      rf: fields?.get(tap) ?? { layer: tap, size: [ih, iw], stride: [1, 1], offset: [0, 0], global: true },
       image: new Array<number>(n).fill(-1), value: new Array<number>(n).fill(0),
       y: new Array<number>(n).fill(0), x: new Array<number>(n).fill(0), box: [],
     };
@@ -133,11 +141,10 @@ export async function topExamples(
       }
     });
   }
-  const [ih, iw] = info.inputShape;
   for (const r of results) {
     r.box = r.image.flatMap((img, e) => {
       if (img < 0) return [0, 0, 0, 0];
-      const b = clipBox(fieldBox(r.rf, r.y[e], r.x[e]), ih, iw);
+      const b = r.rf.global ? { top: 0, left: 0, bottom: ih, right: iw } : clipBox(fieldBox(r.rf, r.y[e], r.x[e]), ih, iw);
       return [b.top, b.left, b.bottom, b.right];
     });
   }

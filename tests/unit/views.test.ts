@@ -248,3 +248,21 @@ describe('view registry', () => {
     expect(() => getView('saliency')).toThrow(/unknown view 'saliency'; known: filters, activations/);
   });
 });
+
+describe('top examples on a GraphModel', () => {
+  it('rank its conv layers with whole-image patches (no layer geometry)', async () => {
+    const fixtures = await buildFixtures();
+    const f = fixtures.find((x) => x.name === 'graph-model')!;
+    const model = await loadModelFromArtifacts(f.artifacts, { id: f.name });
+    const [h, w, c] = model.info.inputShape;
+    const source = { count: 3, batch: (s: number, e: number) => tf.randomUniform([e - s, h, w, c], 0, 1, 'float32', 5 + s) as tf.Tensor4D };
+    const top = await topExamples(model, source, { k: 2 });
+    expect(top.layers.length).toBeGreaterThan(0);
+    for (const l of top.layers) {
+      expect(l.rf.global).toBe(true);
+      expect(l.box.slice(0, 4)).toEqual([0, 0, h, w]);
+      expect(new Set(l.image.slice(0, 2)).size).toBe(2);
+    }
+    model.dispose();
+  });
+});
