@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../model/load-node';
 import { buildGallery } from '../synthesis/gallery/build';
+import { GALLERY_MODELS } from '../synthesis/gallery/integration';
 import { parseShard } from '../synthesis/gallery/plan';
 import { formatSeconds } from '../synthesis/gallery/progress';
 import { RECIPES, recipeSchema } from '../synthesis/methods/recipes';
@@ -84,5 +85,5 @@ export const galleryCommand: Command = {
 
 /** The models the site's gallery covers: shipped models minus variants that share an architecture. */
 export function shippedGalleryModels(): string[] {
-  return shippedModelIds().filter((id) => ['fashion-cnn', 'shapes-cnn'].includes(id));
+  return shippedModelIds().filter((id) => GALLERY_MODELS.includes(id));
 }

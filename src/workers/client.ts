@@ -7,6 +7,7 @@
  * WorkerCrashedError and the next call starts a fresh worker. Imports comlink, never tfjs.
  */
 import * as Comlink from 'comlink';
+import type { SynthesisFrame, SynthesisRequest, SynthesisResult } from './synthesis-protocol';
 // `?worker&url`: Vite bundles the worker and gives its URL (relative to this chunk in the embed bundle).
 import computeWorkerUrl from './compute.worker.ts?worker&url';
 import type {
@@ -132,6 +133,16 @@ export class ComputeClient {
   /** Test hook: the worker's next run dies with an uncaught error. */
   async crashOnNextRun(): Promise<void> {
     await this.call('crash hook', (api) => Promise.resolve(api.crashOnNextRun()));
+  }
+
+  /**
+   * Feature visualization with live frames. `cancel()` stops the optimization at its next step; the
+   * promise then resolves with the image so far (`cancelled: true`).
+   */
+  synthesize(request: SynthesisRequest, onFrame: (frame: SynthesisFrame) => void): { result: Promise<SynthesisResult>; cancel(): void } {
+    const id = this.nextId++;
+    const result = this.call('synthesize', (api) => api.synthesize(id, request, Comlink.proxy(onFrame)));
+    return { result, cancel: () => void Promise.resolve(this.handle?.api.cancelSynthesis(id)).catch(() => undefined) };
   }
 
   /** Kills the worker as a crash would (pending requests reject with WorkerCrashedError). */

@@ -42,6 +42,10 @@ const api: ComputeApi = {
   },
   bench: (ref, method, runs) => guard((e) => e.bench(ref, method, runs)),
   view: (request) => guard((e) => e.view(request)),
+  synthesize: (id, request, onFrame) => guard((e) => e.synthesize(id, request, onFrame)),
+  cancelSynthesis: (id) => {
+    void engine?.then((e) => e.cancelSynthesis(id));
+  },
   crashOnNextRun: () => {
     crashNext = true;
   },

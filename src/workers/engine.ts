@@ -18,6 +18,7 @@ import type { Executor } from '../model/types';
 import { selectBackend } from './backends';
 import { runView } from './view-engine';
 import { topK } from './top-k';
+import type { SynthesisFrame, SynthesisRequest, SynthesisResult } from './synthesis-protocol';
 import type {
   BackendName, BackendReport, BenchTimings, ComputeRequest, ComputeResult, MethodChoice, ModelRef, ModelSummary, ViewRequest, ViewResult,
 } from './protocol';
@@ -224,4 +225,16 @@ export async function bench(ref: ModelRef, methodId: string, runs: number): Prom
   } finally {
     input.dispose();
   }
+}
+
+/** Feature visualization (src/synthesis) for a live figure; frames stream through `onFrame`. */
+export async function synthesize(id: number, request: SynthesisRequest, onFrame: (frame: SynthesisFrame) => unknown): Promise<SynthesisResult> {
+  const { backend } = await init();
+  const model = await getModel(request);
+  const { synthesize: run } = await import('./synthesis-engine');
+  return run(id, model, backend, request, onFrame);
+}
+
+export function cancelSynthesis(id: number): void {
+  void import('./synthesis-engine').then((m) => m.cancelSynthesis(id));
 }

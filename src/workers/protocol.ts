@@ -6,6 +6,7 @@ import type { IgPath } from '../methods/integrated-gradients-path';
 import type { OptionSpec } from '../methods/option-specs';
 import type { Attribution, DisplaySpec } from '../methods/types';
 import type { Preprocessing } from '../model/types';
+import type { SynthesisFrame, SynthesisRequest, SynthesisResult } from './synthesis-protocol';
 import type { ActivationGrid } from '../views/activations';
 import type { FilterGrid } from '../views/filters';
 import type { Neighbours } from '../views/neighbours';
@@ -150,6 +151,12 @@ export interface ComputeApi {
   bench(ref: ModelRef, method: string, runs: number): Promise<BenchTimings>;
   /** A live view (src/views) computed on the figure's model. */
   view(request: ViewRequest): Promise<ViewResult>;
+  /**
+   * Feature visualization: optimizes an image, calling `onFrame` (a Comlink proxy on the page) after
+   * every step; `cancelSynthesis(id)` stops it at the next step with what it has.
+   */
+  synthesize(id: number, request: SynthesisRequest, onFrame: (frame: SynthesisFrame) => void): Promise<SynthesisResult>;
+  cancelSynthesis(id: number): void;
   /** Test hook: the worker throws an uncaught error on its next `run`, as a real crash would. */
   crashOnNextRun(): void;
 }

@@ -19,6 +19,8 @@ function fakeWorkers() {
       cancel: (id) => { w.cancelled.push(id); },
       bench: async () => { throw new Error('not used'); },
       view: async () => { throw new Error('not used'); },
+      synthesize: async () => { throw new Error('not used'); },
+      cancelSynthesis: () => undefined,
       crashOnNextRun: () => undefined,
     };
     return { api, terminate: () => { w.terminated = true; } };
