@@ -27,6 +27,9 @@ Options:
   --shapes <n>        images for the shapes-generator row (default ${NODE_BENCH_DEFAULTS.shapesCount}; 0 skips it)
   --node-only         skip the browser benchmark
   --views-only        only the views section (top-k precompute of shapes-cnn over 2,000 images, gallery, cache sizes)
+  --synthesis-only    only feature visualization: steps/s per backend, gallery cache-hit rebuild, and a whole
+                      gallery of both shipped models from scratch (minutes; scripts/bench-synthesis.ts)
+  --speed-only        only the attribution speed targets (Node wasm: SmoothGrad-50, IG-50, gradient, Grad-CAM, occlusion, RISE, LRP)
   --out <file>        report path (default docs/benchmarks.md)
   -h, --help          show this help`;
 
@@ -44,6 +47,8 @@ export const benchCommand: Command = {
         shapes: { type: 'string', default: String(NODE_BENCH_DEFAULTS.shapesCount) },
         'node-only': { type: 'boolean', default: false },
         'views-only': { type: 'boolean', default: false },
+        'synthesis-only': { type: 'boolean', default: false },
+        'speed-only': { type: 'boolean', default: false },
         out: { type: 'string', default: join(REPO_ROOT, 'docs/benchmarks.md') },
       },
     });
@@ -59,6 +64,20 @@ export const benchCommand: Command = {
     if (!Number.isInteger(shapesCount) || shapesCount < 0) throw new Error(`--shapes must be a non-negative integer; got '${args.shapes}'`);
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
+    const { benchSpeed } = await import('../../scripts/bench-speed');
+    if (args['speed-only']) {
+      const speed = await benchSpeed({ log });
+      await writeFile(args.out!, `${renderBenchReport(speed.rows, await machineInfo(), speed.notes)}\n`);
+      log(`wrote ${args.out}`);
+      return;
+    }
+    const { benchSynthesis } = await import('../../scripts/bench-synthesis');
+    if (args['synthesis-only']) {
+      const synthesis = await benchSynthesis({ gallery: true, log });
+      await writeFile(args.out!, `${renderBenchReport(synthesis.rows, await machineInfo(), synthesis.notes)}\n`);
+      log(`wrote ${args.out}`);
+      return;
+    }
     const { benchViews } = await import('../../scripts/bench-views');
     if (args['views-only']) {
       const views = await benchViews({ log });
@@ -69,7 +88,12 @@ export const benchCommand: Command = {
     const rows: BenchRow[] = await benchNode({ ...NODE_BENCH_DEFAULTS, backends, runs, models, shapesCount, log });
     const views = await benchViews({ log });
     rows.push(...views.rows);
-    const notes: string[] = [...views.notes];
+    const speed = await benchSpeed({ log });
+    rows.push(...speed.rows);
+    const notes: string[] = [...views.notes, ...speed.notes];
+    const synthesis = await benchSynthesis({ log });
+    rows.push(...synthesis.rows);
+    notes.push(...synthesis.notes);
     const skipped = shipped.filter((m) => !models.includes(m));
     if (skipped.length > 0) notes.push(`Models timed: ${models.join(', ')} (--model); not timed: ${skipped.join(', ')}.`);
     const browserBench = join(REPO_ROOT, 'scripts/bench-browser.ts');

@@ -10,7 +10,7 @@
  * |delta| exceeded 1 % of f(x) - f(x') for 12 at 50 Gauss-Legendre steps (up to 4.7 %), 3 at 100
  * (1.7 %) and 2 at 300 (1.4 %). The adaptive rule starts from `steps` equal trapezoid panels and
  * bisects the panels whose exact check (trapezoid vs f(b) - f(a)) fails worst until |delta| is
- * within `tolerance` (1 %) of the gap, at most `maxSteps` points; `stats.extra.pathPoints` says how
+ * within `tolerance` (1 %) of the gap (of 1 logit when the gap is smaller), at most `maxSteps` points; `stats.extra.pathPoints` says how
  * many it took. The fixed rules ('gauss-legendre', 'riemann-*') take exactly `steps` points.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -18,7 +18,7 @@ import { z } from 'zod';
 import { BASELINE_NAMES, makeBaseline, type BaselineName } from './baselines';
 import { now, targetScore, toAttribution } from './common';
 import { adaptiveIntegral, type PathEvaluator } from './adaptive-path';
-import { addItem, batches, betweenBatches } from './gradient-batches';
+import { addItem, batches, batchSizeFor, betweenBatches } from './gradient-batches';
 import { INTEGRATION_METHODS, quadrature, type IntegrationMethod } from './quadrature';
 import type { Executor } from '../model/types';
 import type { MethodDef, RunContext } from './types';
@@ -29,7 +29,7 @@ const options = z.object({
   /** Points on the path for the fixed rules; the starting panels for 'adaptive'. */
   steps: z.number().int().min(1).max(2000).default(50),
   method: z.enum(PATH_RULES as unknown as [string, ...string[]]).default('adaptive'),
-  /** 'adaptive' only: stop once |delta| <= tolerance · |f(x) - f(x')|. */
+  /** 'adaptive' only: stop once |delta| <= tolerance · max(|f(x) - f(x')|, 1 logit). */
   tolerance: z.number().positive().max(1).default(0.01),
   /** 'adaptive' only: most points evaluated in all. */
   maxSteps: z.number().int().min(2).max(4000).default(400),
@@ -37,8 +37,8 @@ const options = z.object({
   baseline: z.union([z.enum(BASELINE_NAMES as [BaselineName, ...BaselineName[]]), z.array(z.number())]).default('black'),
   /** Gaussian blur sigma in pixels for the 'blurred' baseline; default 10 % of the image width. */
   blurSigma: z.number().positive().optional(),
-  /** Path points per forward/backward pass. */
-  batchSize: z.number().int().min(1).max(1024).default(10),
+  /** Path points per forward/backward pass; default: as many as fit 2^20 input values (batchSizeFor). */
+  batchSize: z.number().int().min(1).max(1024).optional(),
 }).strict();
 export type IntegratedGradientsOptions = z.infer<typeof options>;
 
@@ -70,7 +70,7 @@ export const integratedGradients: MethodDef<IntegratedGradientsOptions> = {
     baselineInput.dispose();
 
     const diff = x.map((v, i) => v - baseline[i]);
-    const walk = pathWalker(model, baseline, diff, target, o.batchSize, ctx);
+    const walk = pathWalker(model, baseline, diff, target, batchSizeFor(model.info.inputShape, o.batchSize), ctx);
     let meanGradient: Float64Array = new Float64Array(size);
     let adaptive: { pathPoints: number; panelErrorBound: number } | undefined;
     if (o.method === 'adaptive') {

@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { channelRange } from './baselines';
 import { now, targetScore, toAttribution } from './common';
-import { batches, betweenBatches } from './gradient-batches';
+import { batches, batchSizeFor, betweenBatches } from './gradient-batches';
 import { mulberry32, normal } from './random';
 import type { MethodDef, RunContext } from './types';
 import type { Executor } from '../model/types';
@@ -25,7 +25,8 @@ export interface SmoothGradOptions extends Record<string, unknown> {
   samples: number;
   stdev: number;
   variant: (typeof SMOOTH_GRAD_VARIANTS)[number];
-  batchSize: number;
+  /** Undefined: batchSizeFor's default. */
+  batchSize?: number;
 }
 
 /**
@@ -43,7 +44,8 @@ export function smoothGrad(method: MethodDef, candidates: () => readonly MethodD
     samples: z.number().int().min(1).max(10_000).default(50),
     stdev: z.number().min(0).max(10).default(0.15),
     variant: z.enum(SMOOTH_GRAD_VARIANTS).default('mean'),
-    batchSize: z.number().int().min(1).max(1024).default(10),
+    /** Noisy copies per forward/backward pass; default: as many as fit 2^20 input values (batchSizeFor). */
+    batchSize: z.number().int().min(1).max(1024).optional(),
   }).strict().superRefine((o, issues) => {
     const known = bases();
     const base = known.find((m) => m.id === o.base);
@@ -112,7 +114,7 @@ async function noisyMaps(
   const sum = new Float64Array(size);
   const sumSq = new Float64Array(size);
   try {
-    for (const [start, count] of batches(o.samples, o.batchSize)) {
+    for (const [start, count] of batches(o.samples, batchSizeFor(model.info.inputShape, o.batchSize))) {
       // Noise is drawn sample by sample, so the batch size never changes which copy gets which noise.
       const noise = new Float32Array(count * size);
       for (let i = 0; i < noise.length; i++) noise[i] = sigma[i % c] * normal(gaussian);

@@ -103,7 +103,7 @@ describe('smooth-grad', () => {
 
   it('options: base must name a registered gradient method; its options are checked', () => {
     const schema = getMethod('smooth-grad').options;
-    expect(schema.parse({})).toMatchObject({ base: 'vanilla-gradient', samples: 50, stdev: 0.15, variant: 'mean', batchSize: 10 });
+    expect(schema.parse({})).toEqual({ base: 'vanilla-gradient', baseOptions: {}, samples: 50, stdev: 0.15, variant: 'mean' }); // batchSize: batchSizeFor
     const bad = schema.safeParse({ base: 'occlusion' });
     expect(bad.success).toBe(false);
     if (!bad.success) {
