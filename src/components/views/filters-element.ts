@@ -12,6 +12,8 @@ import { loadTopExamples } from './view-data';
 import { ViewFigure } from './view-figure';
 
 const MAX_INPUTS = 16;
+/** Rows of a deep layer's sheet: past this the figure stops being readable. */
+const MAX_FILTERS = 16;
 
 export class FiltersElement extends ViewFigure {
   lastFilters?: FilterGrid;
@@ -48,9 +50,11 @@ export class FiltersElement extends ViewFigure {
     if (!f) return;
     const scale = this.normSelect.value as Scale;
     const inputs = f.rgb ? 1 : Math.min(f.inChannels, MAX_INPUTS);
+    const rows = f.rgb ? f.filters : Math.min(f.filters, MAX_FILTERS);
     this.sheet.style.setProperty('--gv-columns', String(f.rgb ? Math.min(f.filters, 16) : inputs));
+    this.sheet.style.setProperty('--gv-tile', f.rgb ? '44px' : '24px');
     const tiles = [];
-    for (let i = 0; i < f.filters; i++) {
+    for (let i = 0; i < rows; i++) {
       for (let c = 0; c < inputs; c++) {
         const t = canvasOf(filterRGBA(f, i, c, scale), 'gv-filter');
         t.title = f.rgb ? `filter ${i} (RGB)` : `filter ${i}, input channel ${c}`;
@@ -58,7 +62,7 @@ export class FiltersElement extends ViewFigure {
       }
     }
     this.sheet.replaceChildren(...tiles);
-    const shown = f.rgb ? `${f.filters} filters in colour` : `${f.filters} filters (rows) × ${inputs}${inputs < f.inChannels ? ` of ${f.inChannels}` : ''} input channels (columns)`;
+    const shown = f.rgb ? `${f.filters} filters in colour` : `${rows}${rows < f.filters ? ` of ${f.filters}` : ''} filters (rows) × ${inputs}${inputs < f.inChannels ? ` of ${f.inChannels}` : ''} input channels (columns)`;
     this.status(`${f.layer}: ${f.kernel[0]}×${f.kernel[1]} kernels, ${shown}; red positive, blue negative`);
   }
 }
