@@ -11,6 +11,7 @@ import type { ActivationGrid } from '../views/activations';
 import type { FilterGrid } from '../views/filters';
 import type { Neighbours } from '../views/neighbours';
 import type { ReceptiveField } from '../views/receptive-field';
+import type { TopExamples } from '../views/top-examples';
 
 /** tfjs backends the worker may run on, in the order it tries them by default. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -115,10 +116,12 @@ export interface PlainError {
 
 /** A live view (src/views) for a figure: filters, an activation grid, or neighbours of an image. */
 export interface ViewRequest extends ModelRef {
-  view: 'filters' | 'activations' | 'neighbours';
-  /** filters / activations: {layer}; neighbours: {k}. */
+  view: 'filters' | 'activations' | 'neighbours' | 'top-examples';
+  /** filters / activations: {layer}; neighbours: {k}; top-examples: {k, layers?}. */
   options?: Record<string, unknown>;
   image?: ImagePixels;
+  /** top-examples: the reader's images to rank (model-sized pixels). */
+  images?: ImagePixels[];
   /** neighbours: the sample.json URL (absolute) to search. */
   sample?: string;
 }
@@ -127,6 +130,7 @@ export type ViewResult = { elapsedMs: number } & (
   | { view: 'filters'; filters: FilterGrid }
   | { view: 'activations'; grid: ActivationGrid; rf?: ReceptiveField; prediction: Prediction[] }
   | { view: 'neighbours'; featureL2: Neighbours; featureCosine: Neighbours; pixelL2: Neighbours }
+  | { view: 'top-examples'; top: TopExamples }
 );
 
 /** Medians measured inside the worker by `bench`. */

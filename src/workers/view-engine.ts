@@ -13,6 +13,7 @@ import { convFilters } from '../views/filters';
 import { pixelReader, pixelSource } from '../views/image-set';
 import { nearest } from '../views/neighbours';
 import { receptiveFields } from '../views/receptive-field';
+import { topExamples } from '../views/top-examples';
 import type { ImagePixels, ModelRef, ViewRequest, ViewResult } from './protocol';
 import { topK } from './top-k';
 
@@ -60,6 +61,23 @@ export async function runView(request: ViewRequest, getModel: (ref: ModelRef) =>
     const f = convFilters(model, typeof options.layer === 'string' ? options.layer : undefined);
     return { view: 'filters', filters: f, elapsedMs: performance.now() - started };
   }
+  if (request.view === 'top-examples') {
+    const images = request.images ?? [];
+    if (images.length === 0) throw new ModelError(model.info.id, 'top examples need at least one image');
+    const inputs = images.map((im) => inputOf(im, model));
+    const [h, w, c] = model.info.inputShape;
+    const source = {
+      count: inputs.length,
+      batch: (start: number, end: number) => {
+        const values = new Float32Array((end - start) * h * w * c);
+        for (let i = start; i < end; i++) values.set(inputs[i], (i - start) * h * w * c);
+        return tf.tensor4d(values, [end - start, h, w, c]);
+      },
+    };
+    const k = typeof options.k === 'number' ? options.k : 9;
+    const top = await topExamples(model, source, { k: Math.min(k, inputs.length), batchSize: 32 });
+    return { view: 'top-examples', top, elapsedMs: performance.now() - started };
+  }
   if (request.image === undefined) throw new ModelError(model.info.id, `view '${request.view}' needs an image`);
   const values = inputOf(request.image, model);
   const input = tf.tensor4d(values, [1, ...model.info.inputShape]);
@@ -86,7 +104,7 @@ export async function runView(request: ViewRequest, getModel: (ref: ModelRef) =>
         elapsedMs: performance.now() - started,
       };
     }
-    throw new Error(`unknown view '${String(request.view)}'; live views: filters, activations, neighbours`);
+    throw new Error(`unknown view '${String(request.view)}'; live views: filters, activations, neighbours, top-examples`);
   } finally {
     input.dispose();
   }
