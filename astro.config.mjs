@@ -7,6 +7,7 @@ import remarkGlimpse from './src/markdown/remark-glimpse.ts';
 import rehypeSidenotes from './src/markdown/rehype-sidenotes.ts';
 import glimpsePublish from './src/markdown/integration.ts';
 import { embedBundle } from './src/embed/integration.ts';
+import glimpseGallery from './src/synthesis/gallery/integration.ts';
 
 export default defineConfig({
   site: 'http://localhost:4321',
@@ -16,7 +17,8 @@ export default defineConfig({
   markdown: { remarkPlugins: [remarkMath, remarkGlimpse], rehypePlugins: [rehypeKatex, rehypeSidenotes] },
   // embedBundle: dist/embed/glimpse.js, the script-tag embed (docs/embedding.md), built after the site.
   // glimpsePublish (last, so it sees everything): Pagefind search index, then the internal link check.
-  integrations: [mdx(), embedBundle(), glimpsePublish()],
+  // glimpseGallery: before the build, the feature-visualization gallery is made current (cache hits: well under 1 s).
+  integrations: [glimpseGallery(), mdx(), embedBundle(), glimpsePublish()],
   vite: {
     worker: { format: 'es' },
     // tfjs is only ever imported inside the compute worker; keep it out of dependency pre-bundling.

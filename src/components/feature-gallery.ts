@@ -47,8 +47,9 @@ export function galleryLayers(index: GalleryIndexFile): Array<{ name: string; ch
 
 /** Units grouped for display: one group per conv layer, then the classes. */
 export function galleryGroups(index: GalleryIndexFile): Array<{ title: string; layer?: string; units: GalleryEntry[] }> {
-  const groups = galleryLayers(index).map((l) => ({ title: `${l.name} · ${l.channels} channels`, layer: l.name, units: index.units.filter((u) => u.layer === l.name) }));
+  const groups: Array<{ title: string; layer?: string; units: GalleryEntry[] }> = galleryLayers(index).map((l) => (
+    { title: `${l.name} · ${l.channels} channels`, layer: l.name, units: index.units.filter((u) => u.layer === l.name) }));
   const classes = index.units.filter((u) => u.class !== undefined);
-  if (classes.length > 0) groups.push({ title: `classes · ${classes.length} logits`, layer: undefined as unknown as string, units: classes });
+  if (classes.length > 0) groups.push({ title: `classes · ${classes.length} logits`, units: classes });
   return groups;
 }

@@ -33,6 +33,8 @@ class FeatureVisElement extends LiveFigure {
   private layers: LayerChoice[] = [];
   private settings: Settings = presetOf('lucid');
   private running?: { cancel(): void };
+  /** The last finished run (tests and the e2e helpers' settle() read it). */
+  lastResult?: { steps: number; cancelled: boolean; stepsPerSecond: number; backend: string; scores: number[] };
   private runId = 0;
   private ui?: {
     layer: HTMLSelectElement; channel: HTMLInputElement; preset: HTMLSelectElement; stop: HTMLButtonElement;
@@ -182,6 +184,7 @@ class FeatureVisElement extends LiveFigure {
         labels.push(...result.images.map((_, i) => `${what}${result.scores[i] === undefined ? '' : ` · ${this.task === 'invert' ? 'feature distance' : 'activation'} ${result.scores[i].toFixed(3)}`}`));
         this.drawImages(results, labels);
         ui.progress.textContent = `${what}: ${result.cancelled ? 'stopped at' : 'done,'} step ${result.steps} · ${formatRate(result.stepsPerSecond)} on ${result.backend}`;
+        this.lastResult = { steps: result.steps, cancelled: result.cancelled, stepsPerSecond: result.stepsPerSecond, backend: result.backend, scores: result.scores };
         if (result.cancelled) break;
       }
       this.setState('ready');
