@@ -1,16 +1,29 @@
 /**
  * Astro integration: before the site builds, make sure the feature-visualization gallery of every
- * shipped model is current (src/synthesis/gallery/build.ts). With the committed cache that is the
- * fast path (weights hashed, index read, files checked; well under a second); after a retrain it
- * renders the changed units on every core first. GLIMPSE_GALLERY=skip leaves it out (e.g. a quick
- * local build while the weights are being retrained).
+ * shipped model is current. The check needs no tfjs (index-check.ts: weights hashed, index read,
+ * files checked; ~50 ms), which matters because this runs in Vite's module runner, where tfjs-core's
+ * ESM build does not load. A stale gallery (after a retrain, or new settings) is rendered by
+ * `glimpse gallery` in a child process, on every core. GLIMPSE_GALLERY=skip leaves it out.
  */
-import type { AstroIntegration } from 'astro';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { REPO_ROOT } from '../../model/load-node';
-import { buildGallery } from './build';
+import { fileURLToPath } from 'node:url';
+import type { AstroIntegration } from 'astro';
+import { GALLERY_DEFAULTS } from './defaults';
+import { currentIndex, indexPathFor } from './index-check';
+import { weightsHash } from './weights-hash';
 
 export const GALLERY_MODELS = ['fashion-cnn', 'shapes-cnn'];
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+
+function runGallery(model: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [join(REPO, 'bin/glimpse.mjs'), 'gallery', '--model', model], { stdio: 'inherit', cwd: REPO });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`glimpse gallery --model ${model} exited with code ${code}`))));
+  });
+}
 
 export default function glimpseGallery(): AstroIntegration {
   return {
@@ -21,10 +34,16 @@ export default function glimpseGallery(): AstroIntegration {
           logger.info('feature-visualization gallery skipped (GLIMPSE_GALLERY=skip)');
           return;
         }
-        const dir = join(REPO_ROOT, 'public/data/gallery');
-        for (const source of GALLERY_MODELS) {
-          const r = await buildGallery({ source, cacheDir: join(dir, 'cache'), indexDir: dir, log: (l) => logger.info(l) });
-          logger.info(`gallery ${source}: ${r.total} units, ${r.rendered} rendered, ${r.fastPath ? 'index current' : 'index written'} in ${r.seconds.toFixed(2)} s`);
+        const dir = join(REPO, 'public/data/gallery');
+        for (const model of GALLERY_MODELS) {
+          const t0 = performance.now();
+          const index = currentIndex(indexPathFor(model, dir), weightsHash(model), GALLERY_DEFAULTS);
+          if (index !== undefined) {
+            logger.info(`gallery ${model}: ${index.units.length} units, all cached (${Math.round(performance.now() - t0)} ms)`);
+            continue;
+          }
+          logger.info(`gallery ${model}: out of date, rendering with 'glimpse gallery --model ${model}'`);
+          await runGallery(model);
         }
       },
     },
