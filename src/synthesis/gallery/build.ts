@@ -6,16 +6,18 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { NodeBackend } from '../../cli/backend';
 import type { ModelInfo } from '../../model/types';
-import { GALLERY_DEFAULTS } from '../methods/visualize';
-import { planGallery, shardChunks, type Chunk, type GalleryConfig } from './plan';
+import { GALLERY_DEFAULTS } from './defaults';
+import { currentIndex, indexPathFor, modelName, type GalleryIndex, type GalleryIndexUnit } from './index-check';
+import { planGallery, shardChunks, type Chunk } from './plan';
+import type { GalleryConfig } from './plan-types';
 import { progressBar, type ProgressBar } from './progress';
 import type { FromWorker, ToWorker, WorkerInit } from './render-worker';
 import type { UnitMeta } from './render';
-import { modelJsonPath, weightsHash } from './weights-hash';
+import { weightsHash } from './weights-hash';
 
 export interface GalleryOptions {
   /** Shipped id or a path to model.json. */
@@ -33,25 +35,7 @@ export interface GalleryOptions {
   progress?: boolean;
 }
 
-export interface GalleryIndexUnit {
-  id: string;
-  layer?: string;
-  channel?: number;
-  class?: number;
-  label?: string;
-  /** Path of the PNG relative to the index file. */
-  file: string;
-  activation: number;
-}
-
-export interface GalleryIndex {
-  version: 1;
-  model: string;
-  weightsHash: string;
-  config: GalleryConfig;
-  inputShape: [number, number, number];
-  units: GalleryIndexUnit[];
-}
+export type { GalleryIndex, GalleryIndexUnit };
 
 export interface GalleryReport {
   total: number;
@@ -63,25 +47,10 @@ export interface GalleryReport {
   fastPath: boolean;
 }
 
-export function modelName(source: string): string {
-  return /^[a-z0-9][a-z0-9-]*$/.test(source) ? source : basename(dirname(modelJsonPath(source)));
-}
+export { modelName };
 
 function indexPath(options: GalleryOptions): string {
-  return join(options.indexDir, `${modelName(options.source)}.json`);
-}
-
-/** The index is current when it has the same weights and config and every file exists. */
-function currentIndex(path: string, hash: string, config: GalleryConfig): GalleryIndex | undefined {
-  if (!existsSync(path)) return undefined;
-  try {
-    const index = JSON.parse(readFileSync(path, 'utf8')) as GalleryIndex;
-    const same = index.weightsHash === hash && JSON.stringify(index.config) === JSON.stringify(config);
-    if (!same) return undefined;
-    return index.units.every((u) => existsSync(join(dirname(path), u.file))) ? index : undefined;
-  } catch {
-    return undefined;
-  }
+  return indexPathFor(options.source, options.indexDir);
 }
 
 async function loadInfo(source: string): Promise<ModelInfo> {

@@ -9,20 +9,16 @@
  */
 import { createHash } from 'node:crypto';
 import type { ModelInfo } from '../../model/types';
-import { recipe, type RecipeName } from '../methods/recipes';
+import { recipe } from '../methods/recipes';
 import { unitToString, type Unit } from '../unit';
+import type { GalleryConfig } from './plan-types';
 
 /** Units per optimized batch: the cache keys depend on it, so changing it re-renders everything. */
 export const CHUNK = 16;
 /** Bump when the rendering code changes in a way that changes images. */
 export const RENDER_VERSION = 1;
 
-export interface GalleryConfig {
-  recipe: RecipeName;
-  steps: number;
-  seed: number;
-  learningRate: number;
-}
+export type { GalleryConfig };
 
 export interface PlannedUnit {
   unit: Unit;

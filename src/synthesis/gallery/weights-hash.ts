@@ -5,7 +5,10 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { SHIPPED_MODELS_DIR } from '../../model/load-node';
+import { fileURLToPath } from 'node:url';
+
+// Not load-node's constant: importing src/model would pull tfjs into the Astro integration.
+const SHIPPED_MODELS_DIR = fileURLToPath(new URL('../../../public/models', import.meta.url));
 
 const SHIPPED_ID = /^[a-z0-9][a-z0-9-]*$/;
 

@@ -21,8 +21,7 @@ export interface VisualizeOptions {
   signal?: { aborted: boolean };
 }
 
-/** What the gallery renders by default: the Lucid recipe, shortened to fit a 2-core build (docs/benchmarks.md). */
-export const GALLERY_DEFAULTS = { recipe: 'lucid' as RecipeName, steps: 48, seed: 0, learningRate: 0.08 };
+export { GALLERY_DEFAULTS } from '../gallery/defaults';
 
 export interface UnitImages extends OptimizeResult {
   /** The unit's objective on its final image without transforms, one per unit. */
