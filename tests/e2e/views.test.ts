@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pixelsToInput } from '../../src/model/preprocess';
 import { activationGrid } from '../../src/views/activations';
 import { channelExamples, type GalleryFile, type TopExamplesFile } from '../../src/views/cache';
+import { topExamples } from '../../src/views/top-examples';
 import { REPO } from './config';
 import { connect, expectSameMap, nodeModel, open, screenshot } from './helpers';
 
@@ -89,6 +90,30 @@ describe('What does a CNN see? (shapes-cnn, wasm)', () => {
       expect(lists['feature-cosine'][0]).toBe(10);
       expect(lists['pixel-l2'][0]).toBe(10);
       await screenshot(page, '#fig-neighbours', 'views-neighbours-upload');
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('ranks the reader\'s own images live, as Node ranks the same pixels', async () => {
+    const picks = [3, 10, 42, 77];
+    const files = await Promise.all(picks.map(async (i) => ({
+      name: `s${i}.png`, mimeType: 'image/png',
+      buffer: await sharp(SAMPLE.subarray(i * SIZE, (i + 1) * SIZE), { raw: { width: 64, height: 64, channels: 3 } }).png().toBuffer(),
+    })));
+    const { page, context } = await open(browser, PAGE);
+    try {
+      await ready(page, 'fig-top-patches');
+      await page.locator('#fig-top-patches .gv-upload input').setInputFiles(files);
+      await page.waitForFunction(() => document.querySelector('#fig-top-patches .gv-status')?.textContent?.startsWith('ranked your 4 images'), null, { timeout: 180_000 });
+      const shownTop = await page.evaluate(() => (document.getElementById('fig-top-patches') as HTMLElement & { shown: { layer: string; channel: number; images: number[] } }).shown);
+      const model = await nodeModel('shapes-cnn');
+      const values = new Float32Array(picks.length * SIZE);
+      picks.forEach((p, n) => values.set(pixelsToInput(SAMPLE.subarray(p * SIZE, (p + 1) * SIZE), 64, 64, 3, model.info), n * SIZE));
+      const source = { count: picks.length, batch: (a: number, b: number) => tf.tensor4d(values.slice(a * SIZE, b * SIZE), [b - a, 64, 64, 3]) };
+      const ref = await topExamples(model, source, { k: 4 });
+      expect(shownTop.images).toEqual(channelExamples(ref, shownTop.layer, shownTop.channel).map((e) => e.image));
+      await screenshot(page, '#fig-top-patches', 'views-top-patches-own');
     } finally {
       await context.close();
     }
