@@ -19,6 +19,8 @@ export const OPTION_LABELS: Record<string, string> = {
   variant: 'Variant',
   steps: 'Steps',
   method: 'Integration rule',
+  tolerance: 'Completeness tolerance (fraction of f(x) − f(baseline))',
+  maxSteps: 'Most path points (adaptive rule)',
   baseline: 'Baseline',
   windowSize: 'Patch size (px)',
   stride: 'Stride (px)',
