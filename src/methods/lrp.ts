@@ -10,7 +10,8 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { programOf } from '../model/executor';
+import { programOf, type Program } from '../model/executor';
+import type { Executor } from '../model/types';
 import { channelRange } from './baselines';
 import { now, targetScore, toAttribution } from './common';
 import { propagate, unsupportedLayers } from './lrp/graph';
@@ -48,30 +49,20 @@ export const lrp: MethodDef<LrpOptions> = {
   options,
   display: { reduce: 'sum', signed: true },
   unsupported: unsupportedLayers,
+  // Relevance of each image depends on that image alone: SmoothGrad can wrap LRP in one pass.
+  batchMaps: (model, input, target, o) => relevanceOf(model, input, target, o).relevance,
   async run(model, input, target, o) {
     const startedAt = now();
-    const program = programOf(model);
-    const why = unsupportedLayers(model.info);
-    if (why !== undefined || program === undefined) throw new Error(why ?? unsupportedLayers({ ...model.info, layers: [] }));
+    programFor(model);
     const score = await targetScore(model, input, target);
-    const range = channelRange(model.info);
-    const bounds = {
-      low: range.black.map((b, ch) => Math.min(b, range.white[ch])),
-      high: range.black.map((b, ch) => Math.max(b, range.white[ch])),
-    };
-    const pool = new OpPool();
-    let nonRelu = 0;
-    let relevance: tf.Tensor4D;
+    const first = tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1]);
+    let result: ReturnType<typeof relevanceOf>;
     try {
-      relevance = tf.tidy(() => {
-        const first = tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1]);
-        const result = propagate(program, model.info, first, target, { ...o, bounds }, pool);
-        nonRelu = result.nonReluActivations;
-        return result.relevance;
-      });
+      result = relevanceOf(model, first, target, o);
     } finally {
-      pool.dispose();
+      first.dispose();
     }
+    const { relevance, nonReluActivations: nonRelu } = result;
     const sumT = tf.sum(relevance);
     const relevanceSum = (await sumT.data())[0];
     sumT.dispose();
@@ -84,3 +75,33 @@ export const lrp: MethodDef<LrpOptions> = {
     return attribution;
   },
 };
+
+/** The executor's compiled program, or the error saying why LRP cannot run on this model. */
+function programFor(model: Executor): Readonly<Program> {
+  const program = programOf(model);
+  const why = unsupportedLayers(model.info);
+  if (why !== undefined || program === undefined) throw new Error(why ?? unsupportedLayers({ ...model.info, layers: [] }));
+  return program;
+}
+
+/** Relevance maps of every image of `input` (the caller owns them), and the non-ReLU count. */
+function relevanceOf(model: Executor, input: tf.Tensor4D, target: number, o: LrpOptions): { relevance: tf.Tensor4D; nonReluActivations: number } {
+  const program = programFor(model);
+  const range = channelRange(model.info);
+  const bounds = {
+    low: range.black.map((b, ch) => Math.min(b, range.white[ch])),
+    high: range.black.map((b, ch) => Math.max(b, range.white[ch])),
+  };
+  const pool = new OpPool();
+  try {
+    let nonReluActivations = 0;
+    const relevance = tf.tidy(() => {
+      const result = propagate(program, model.info, input, target, { ...o, bounds }, pool);
+      nonReluActivations = result.nonReluActivations;
+      return result.relevance;
+    });
+    return { relevance, nonReluActivations };
+  } finally {
+    pool.dispose();
+  }
+}

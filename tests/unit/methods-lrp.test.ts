@@ -224,6 +224,28 @@ async function bnNetAndTwin(): Promise<[Executor, Executor]> {
   return models;
 }
 
+describe('batched relevance', () => {
+  it('batchMaps gives each image its own map, and SmoothGrad wraps LRP (stdev 0: the LRP map itself)', async () => {
+    const fixture = (await buildFixtures()).find((f) => f.name === 'mnist-conv-bn')!;
+    const model = await loadModelFromArtifacts(fixture.artifacts, { id: fixture.name });
+    const images = [1, 2, 3].map((seed) => Array.from({ length: 28 * 28 }, seeded(seed)));
+    const options = lrp.options.parse({ rule: 'z-plus', firstLayer: 'z-b' });
+    const batch = tf.tensor4d(images.flat(), [3, 28, 28, 1]);
+    const maps = lrp.batchMaps!(model, batch, 2, options, { seed: 1 });
+    const data = await maps.data();
+    maps.dispose();
+    batch.dispose();
+    for (const [k, x] of images.entries()) {
+      const one = await run('lrp', model, x, 2, options);
+      expectClose(data.subarray(k * 784, (k + 1) * 784), one.values, 1e-5, `image ${k}`);
+    }
+    const smooth = await run('smooth-grad', model, images[0], 2, { base: 'lrp', baseOptions: { rule: 'z-plus', firstLayer: 'z-b' }, stdev: 0, samples: 4 });
+    const plain = await run('lrp', model, images[0], 2, { rule: 'z-plus', firstLayer: 'z-b' });
+    expectClose(smooth.values, plain.values, 1e-6);
+    model.dispose();
+  });
+});
+
 describe('BatchNorm folding', () => {
   it('LRP on a conv + BN net equals LRP on its twin with BN folded by hand, for every rule', async () => {
     const [withBn, twin] = await bnNetAndTwin();
