@@ -4,18 +4,20 @@
  * registered method with its default options, the same images for every method, seed 0, Node wasm.
  *
  *   npx tsx scripts/evaluate-attributions.ts [--model shapes-cnn] [--images 24] [--sanity-images 2]
+ *     [--studies localization,faithfulness,cue,sanity]   (a subset recomputes only those, keeping the rest of the file)
  *
  * Studies per model (docs/evaluation.md says what each number means):
  *   localization  shapes models: pointing game and relevance mass on the labelled object's mask
  *   faithfulness  deletion / insertion curves and AUCs (target: the label)
- *   cueShare      shapes models: share of |attribution| on the corner mark, explaining the
- *                 model's own prediction, over the cue-conflicting images
+ *   cueShare      shapes models, over the cue-conflicting images: share of |attribution| on the
+ *                 corner mark explaining the class the mark encodes (cueClassShares) and, in a
+ *                 full run, the model's own prediction (shares)
  *   sanity        cascading randomization (Adebayo 2018), mean over `--sanity-images` images
  * The file records the SHA-256 of the weights it was computed from; a unit test fails when the
  * shipped weights change and the file was not regenerated. Not part of `npm test` (minutes).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { useBackend } from '../src/cli/backend';
@@ -35,18 +37,22 @@ import { loadSample } from './lib/image-data';
 const OUT_DIR = join(REPO_ROOT, 'public/data/evaluation');
 const MODELS = ['fashion-cnn', 'shapes-cnn', 'shapes-cnn-biased'];
 
-interface Args { models: string[]; images: number; sanityImages: number }
+const STUDIES = ['localization', 'faithfulness', 'cue', 'sanity'] as const;
+type Study = (typeof STUDIES)[number];
+interface Args { models: string[]; images: number; sanityImages: number; studies: Study[] }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { models: MODELS, images: 24, sanityImages: 2 };
+  const args: Args = { models: MODELS, images: 24, sanityImages: 2, studies: [...STUDIES] };
   for (let i = 0; i < argv.length; i += 2) {
     const [flag, value] = [argv[i], argv[i + 1]];
     if (flag === '--model') args.models = value.split(',');
     else if (flag === '--images') args.images = Number(value);
     else if (flag === '--sanity-images') args.sanityImages = Number(value);
-    else throw new Error(`unknown flag ${flag}; known: --model, --images, --sanity-images`);
+    else if (flag === '--studies') args.studies = value.split(',') as Study[];
+    else throw new Error(`unknown flag ${flag}; known: --model, --images, --sanity-images, --studies`);
   }
   for (const m of args.models) if (!MODELS.includes(m)) throw new Error(`unknown model '${m}'; known: ${MODELS.join(', ')}`);
+  for (const st of args.studies) if (!STUDIES.includes(st)) throw new Error(`unknown study '${st}'; known: ${STUDIES.join(', ')}`);
   return args;
 }
 
@@ -111,8 +117,13 @@ async function evaluate(id: string, args: Args): Promise<void> {
   const methods: StudyMethod[] = listMethods().filter((m) => m.unsupported?.(model.info) === undefined).map((method) => ({ method }));
   const log = (what: string) => process.stderr.write(`\r${id}: ${what}                    `);
   const labelled: StudyImage[] = indices.map((i, n) => ({ input: inputs[n], target: sample.labels[i], mask: maskOf(sample, i, 1) }));
-  const maps = await methodMaps(model, labelled, methods, { seed: 0 }, (m, i) => log(`maps ${m} ${i + 1}/${indices.length}`));
+  const want = (st: Study) => args.studies.includes(st);
+  const file = join(OUT_DIR, `${id}.json`);
+  const previous = args.studies.length < STUDIES.length && existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+  const needMaps = want('localization') || want('faithfulness');
+  const maps = needMaps ? await methodMaps(model, labelled, methods, { seed: 0 }, (m, i) => log(`maps ${m} ${i + 1}/${indices.length}`)) : [];
   const out: Record<string, unknown> = {
+    ...previous,
     model: id,
     weightsSha256: sha256(join(REPO_ROOT, 'public/models', id, 'group1-shard1of1.bin')),
     generatedAt: new Date().toISOString().slice(0, 10),
@@ -123,19 +134,24 @@ async function evaluate(id: string, args: Args): Promise<void> {
     predictions,
     methods: methods.map(({ method }) => ({ id: method.id, label: method.label, kind: method.kind })),
   };
-  if (sample.generator) {
+  if (sample.generator && want('localization')) {
     out.localization = Object.fromEntries(methods.map(({ method }, m) => [method.id, localization(maps[m], labelled, h, w)]));
   }
-  const faith: Record<string, Omit<FaithfulnessScore, 'fractions'>> = {};
-  let fractions: number[] = [];
-  for (const [m, { method }] of methods.entries()) {
-    log(`faithfulness ${method.id}`);
-    ({ fractions, ...faith[method.id] } = await faithfulness(model, maps[m], labelled));
+  if (want('faithfulness')) {
+    const faith: Record<string, Omit<FaithfulnessScore, 'fractions'>> = {};
+    let fractions: number[] = [];
+    for (const [m, { method }] of methods.entries()) {
+      log(`faithfulness ${method.id}`);
+      ({ fractions, ...faith[method.id] } = await faithfulness(model, maps[m], labelled));
+    }
+    // The curve points are the same for every method: stored once.
+    out.faithfulness = { fractions, methods: faith };
   }
-  // The curve points are the same for every method: stored once.
-  out.faithfulness = { fractions, methods: faith };
-  if (sample.cueAgrees) out.cueShare = await cueShares(model, sample, indices, inputs, predictions, labelled, maps, methods, log);
-  out.sanity = await sanity(artifacts, meta, sample, indices.slice(0, args.sanityImages), inputs, model, methods, log);
+  if (sample.cueAgrees && want('cue')) {
+    const byPrediction = needMaps ? await cueShares(model, sample, indices, inputs, predictions, labelled, maps, methods, log) : previous.cueShare ?? {};
+    out.cueShare = { ...byPrediction, cueClassShares: await cueClassShares(model, sample, indices, inputs, methods, log) };
+  }
+  if (want('sanity')) out.sanity = await sanity(artifacts, meta, sample, indices.slice(0, args.sanityImages), inputs, model, methods, log);
   inputs.forEach((x) => x.dispose());
   model.dispose();
   out.elapsedSeconds = Math.round((performance.now() - started) / 1000);
@@ -163,6 +179,25 @@ async function cueShares(
     return [method.id, values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)];
   }));
   return { count: chosen.length, markArea: area, predictedLabel: chosen.filter((n) => predictions[n] === labelled[n].target).length, shares };
+}
+
+/**
+ * Share of |map| on the corner mark when explaining the class the mark encodes, on the
+ * cue-conflicting images: there the mark is the only evidence for that class a cue-user has, so a
+ * method that shows the bias puts much more of this map on the mark for the biased model.
+ */
+async function cueClassShares(
+  model: Executor, sample: SampleInfo, indices: number[], inputs: tf.Tensor4D[], methods: StudyMethod[], log: (s: string) => void,
+): Promise<Record<string, number>> {
+  const { height: h, width: w } = sample;
+  const cueLabels = (sample as unknown as { meta: { cueLabels: number[] } }).meta.cueLabels;
+  const chosen = indices.map((i, n) => n).filter((n) => !sample.cueAgrees![indices[n]]);
+  const images: StudyImage[] = chosen.map((n) => ({ input: inputs[n], target: cueLabels[indices[n]], mask: maskOf(sample, indices[n], 255) }));
+  const maps = await methodMaps(model, images, methods, { seed: 0 }, (m, i) => log(`cue-class maps ${m} ${i + 1}/${images.length}`));
+  return Object.fromEntries(methods.map(({ method }, m) => {
+    const values = images.map((image, k) => absShare(maps[m][k], image.mask!, h, w));
+    return [method.id, values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)];
+  }));
 }
 
 async function sanity(

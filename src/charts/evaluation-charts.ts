@@ -21,7 +21,11 @@ export interface EvaluationData {
     fractions: number[];
     methods: Record<string, { deletion: number[]; insertion: number[]; deletionAuc: number; insertionAuc: number }>;
   };
-  cueShare?: { count: number; markArea: number; predictedLabel: number; shares: Record<string, number> };
+  /**
+   * Cue-conflicting images: |attribution| share on the mark explaining the model's prediction
+   * (`shares`) and explaining the class the mark encodes (`cueClassShares`).
+   */
+  cueShare?: { count: number; markArea: number; predictedLabel: number; shares: Record<string, number>; cueClassShares?: Record<string, number> };
   sanity: { images: number[]; layers: string[]; rows: SanityRow[] };
 }
 
@@ -106,12 +110,20 @@ export function localizationChart(data: EvaluationData): Plot.PlotOptions {
   };
 }
 
-/** Cue share: |attribution| on the corner mark, biased model against the clean one, per method. */
+/** The shares a cue chart shows: explaining the mark's class when computed, else the prediction. */
+export function cueShares(data: EvaluationData): Record<string, number> {
+  return data.cueShare?.cueClassShares ?? data.cueShare?.shares ?? {};
+}
+
+/**
+ * Cue share: |attribution| on the corner mark, biased model against the clean one, per method, for
+ * the class the mark encodes (when the study computed it).
+ */
 export function cueShareChart(clean: EvaluationData, biased: EvaluationData): Plot.PlotOptions {
-  const ids = Object.keys(biased.cueShare?.shares ?? {});
+  const ids = Object.keys(cueShares(biased));
   const rows = ids.flatMap((id) => [
-    { method: labelOf(biased, id), model: clean.model, share: clean.cueShare?.shares[id] ?? Number.NaN },
-    { method: labelOf(biased, id), model: biased.model, share: biased.cueShare?.shares[id] ?? Number.NaN },
+    { method: labelOf(biased, id), model: clean.model, share: cueShares(clean)[id] ?? Number.NaN },
+    { method: labelOf(biased, id), model: biased.model, share: cueShares(biased)[id] ?? Number.NaN },
   ]);
   const area = biased.cueShare?.markArea ?? 0;
   return {

@@ -3,7 +3,7 @@
  * committed study files (public/data/evaluation) must match the shipped weights and methods.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -60,8 +60,8 @@ describe('evaluation charts', () => {
     expect(bars.find((r) => r.method === 'Beta' && r.measure.startsWith('relevance'))!.value).toBe(0.3);
   });
 
-  it('cue share: clean and biased model per method, and a note with the image count', () => {
-    const biased = { ...data, model: 'toy-biased', cueShare: { ...data.cueShare!, shares: { a: 0.3, b: 0.4 } } };
+  it('cue share: clean and biased model per method (the cue-class shares when present), and a note with the image count', () => {
+    const biased = { ...data, model: 'toy-biased', cueShare: { ...data.cueShare!, shares: { a: 0.9, b: 0.9 }, cueClassShares: { a: 0.3, b: 0.4 } } };
     const options = cueShareChart(data, biased);
     const bars = (options.marks as unknown as Array<{ data?: Array<{ method: string; model: string; share: number }> }>)[0].data!;
     expect(bars).toEqual([
@@ -75,7 +75,7 @@ describe('evaluation charts', () => {
 describe('committed study files', () => {
   for (const model of ['fashion-cnn', 'shapes-cnn', 'shapes-cnn-biased']) {
     const file = join('public/data/evaluation', `${model}.json`);
-    it.skipIf(!existsSync(file))(`${model}: computed from the shipped weights (re-run scripts/evaluate-attributions.ts after retraining)`, () => {
+    it(`${model}: computed from the shipped weights (re-run scripts/evaluate-attributions.ts after retraining)`, () => {
       const json = JSON.parse(readFileSync(file, 'utf8')) as EvaluationData & { weightsSha256: string };
       const shard = readFileSync(join('public/models', model, 'group1-shard1of1.bin'));
       expect(json.weightsSha256).toBe(createHash('sha256').update(shard).digest('hex'));
