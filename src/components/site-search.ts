@@ -28,6 +28,8 @@ export interface SearchUi {
   /** aria-live status: "3 results", errors. */
   status: HTMLElement;
   limit: number;
+  /** A dropdown (the header box) closes when focus or a click goes elsewhere, and reopens on focus. */
+  dropdown?: boolean;
 }
 
 /** Wires one search box; returns run(query) so a page can search for ?q= on load. */
@@ -69,6 +71,7 @@ export function mountSearch(ui: SearchUi, base: string): (query: string) => Prom
       }),
     );
     ui.list.hidden = data.length === 0;
+    ui.status.hidden = false;
     const n = found.results.length;
     ui.status.textContent = n === 0 ? `No results for “${q}”` : `${n} result${n === 1 ? '' : 's'} for “${q}”`;
   };
@@ -83,5 +86,21 @@ export function mountSearch(ui: SearchUi, base: string): (query: string) => Prom
       void run('');
     }
   });
+  if (ui.dropdown) {
+    const close = (): void => {
+      ui.list.hidden = true;
+      ui.status.hidden = true;
+    };
+    ui.form.addEventListener('focusout', (e) => {
+      if (!ui.form.contains(e.relatedTarget as Node | null)) close();
+    });
+    document.addEventListener('click', (e) => {
+      if (!ui.form.contains(e.target as Node)) close();
+    });
+    ui.input.addEventListener('focus', () => {
+      ui.status.hidden = false;
+      ui.list.hidden = ui.list.childElementCount === 0;
+    });
+  }
   return run;
 }

@@ -21,7 +21,11 @@ export default function glimpsePublish(): AstroIntegration {
       'astro:build:done': async ({ dir, logger }) => {
         const dist = fileURLToPath(dir);
         // Only elements marked data-pagefind-body (article bodies) are indexed: test and embed pages stay out.
-        const { index, errors } = await pagefind.createIndex({});
+        // Left out of the index: text repeated elsewhere (citation cards, side notes, contents) and
+        // text about the page rather than the article (embed code, figure fallbacks).
+        const { index, errors } = await pagefind.createIndex({
+          excludeSelectors: ['.hover-card', '.sidenote', '.toc', '.embed-code', '.gs-fallback', '.cite-this'],
+        });
         if (!index) throw new Error(`pagefind could not start: ${errors.join('; ')}`);
         const added = await index.addDirectory({ path: dist });
         if (added.errors.length) throw new Error(`pagefind: ${added.errors.join('; ')}`);

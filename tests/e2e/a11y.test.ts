@@ -28,13 +28,20 @@ interface Violation {
   nodes: Array<{ target: string[]; failureSummary?: string }>;
 }
 
-/** Brings each live figure into view and waits (bounded) until it has finished, ready or not. */
+/**
+ * Brings each live figure into view and waits until it has finished, ready or not: its controls are
+ * then in the page for axe to check. Bounded to 150 s a page, so an article with many slow figures
+ * is checked with whatever has finished by then.
+ */
 async function settleFigures(page: Page): Promise<void> {
+  const deadline = Date.now() + 150_000;
   const ids = await page.locator('figure.glimpse-figure [data-state][id]').evaluateAll((els) => els.map((e) => e.id));
   for (const id of ids) {
-    await page.locator(`#${id}`).scrollIntoViewIfNeeded();
+    const left = deadline - Date.now();
+    if (left < 1000) break;
+    await page.locator(`[id="${id}"]`).scrollIntoViewIfNeeded();
     await page
-      .waitForFunction((i) => ['ready', 'error'].includes((document.getElementById(i) as HTMLElement).dataset.state ?? ''), id, { timeout: 120_000, polling: 200 })
+      .waitForFunction((i) => ['ready', 'error'].includes((document.getElementById(i) as HTMLElement).dataset.state ?? ''), id, { timeout: left, polling: 200 })
       .catch(() => undefined);
   }
 }

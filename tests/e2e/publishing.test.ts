@@ -150,6 +150,11 @@ describe('search and feed', () => {
       await first.waitFor({ timeout: 20_000 });
       expect(new URL(await first.getAttribute('href') ?? '', baseUrl()).pathname).toBe(ARTICLE);
       expect(await page.locator('.site-search .search-status').textContent()).toMatch(/^\d+ results? for/);
+      // The dropdown closes when the reader clicks elsewhere, and comes back on focus.
+      await page.mouse.click(5, 600);
+      expect(await first.isVisible()).toBe(false);
+      await page.locator('#site-search-q').focus();
+      expect(await first.isVisible()).toBe(true);
       await page.goto(`${baseUrl()}/search/?q=saliency`);
       await page.locator('.search-page-results a').first().waitFor({ timeout: 20_000 });
     } finally {
