@@ -4,8 +4,9 @@
  * rules as in Montavon et al. 2019, "Layer-Wise Relevance Propagation: An Overview"): the target's
  * logit is redistributed layer by layer down to the pixels (lrp/graph.ts walks the layers, lrp/rules.ts
  * holds the rules). One rule for every affine layer (epsilon by default, Captum's epsilon 1e-9; z+;
- * alpha-beta with alpha - beta = 1), optionally another for the layer that reads the pixels (z^B with
- * the model's input range as bounds, w², flat). BatchNorm is folded into the conv before it.
+ * alpha-beta with alpha - beta = 1) or the overview's composite (epsilon for dense, alpha-beta for
+ * conv), optionally another for the layer that reads the pixels (z^B with the model's input range as
+ * bounds, w², flat); the overview's full recipe is rule 'composite' with firstLayer 'z-b'. BatchNorm is folded into the conv before it.
  * Conservation is reported: `relevanceSum` and `conservationError` = |sum R - logit| / |logit|.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -19,8 +20,11 @@ import { OpPool } from './lrp/rules';
 import type { MethodDef } from './types';
 
 const options = z.object({
-  /** Rule for every conv / dense / batch-norm layer. */
-  rule: z.enum(['epsilon', 'z-plus', 'alpha-beta']).default('epsilon'),
+  /**
+   * Rule for every conv / dense / batch-norm layer, or 'composite' (Montavon et al. 2019): epsilon
+   * for dense layers, alpha-beta (the alpha and beta below; z+ at their defaults) for the others.
+   */
+  rule: z.enum(['epsilon', 'z-plus', 'alpha-beta', 'composite']).default('epsilon'),
   /** Stabiliser of every division (z + epsilon · sign z); the epsilon rule's epsilon. */
   epsilon: z.number().min(0).max(1e3).default(1e-9),
   /** alpha-beta weights of positive and negative contributions; alpha - beta must be 1. */

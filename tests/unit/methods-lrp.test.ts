@@ -174,6 +174,27 @@ describe('z+ and alpha-beta', () => {
     model.dispose();
   });
 
+  it("'composite' takes epsilon in dense layers and alpha-beta in the others", async () => {
+    // All dense: composite = epsilon (the hand-computed [2, 2] above).
+    const dense = await twoLayerDense();
+    const a = await run('lrp', dense, [1, 2], 0, { rule: 'composite' });
+    expect(Array.from(a.values).map((v) => Number(v.toFixed(5)))).toEqual([2, 2]);
+    dense.dispose();
+    // No dense layer (conv -> 1x1 conv class maps -> GAP): composite = alpha-beta everywhere.
+    const fixture = (await buildFixtures()).find((f) => f.name === 'conv1x1-head')!;
+    const convs = await loadModelFromArtifacts(fixture.artifacts, { id: fixture.name });
+    const x = Array.from({ length: 24 * 24 * 3 }, seeded(6));
+    const composite = await run('lrp', convs, x, 3, { rule: 'composite', alpha: 2, beta: 1 });
+    const ab = await run('lrp', convs, x, 3, { rule: 'alpha-beta', alpha: 2, beta: 1 });
+    expect(Array.from(composite.values)).toEqual(Array.from(ab.values));
+    // A conv net with a dense head: differs from both pure rules.
+    const net = await biasFreeConvNet();
+    const [mixed, eps, zPlus] = await Promise.all([{ rule: 'composite' }, {}, { rule: 'z-plus' }].map((o) => run('lrp', net, x.slice(0, 128), 0, o)));
+    expect(Array.from(mixed.values)).not.toEqual(Array.from(eps.values));
+    expect(Array.from(mixed.values)).not.toEqual(Array.from(zPlus.values));
+    [convs, net].forEach((m) => m.dispose());
+  });
+
   it('the options insist on alpha - beta = 1', () => {
     expect(() => lrp.options.parse({ rule: 'alpha-beta', alpha: 2, beta: 0 })).toThrow('alpha - beta must be 1');
     expect(lrp.options.parse({})).toEqual({ rule: 'epsilon', epsilon: 1e-9, alpha: 1, beta: 0, firstLayer: 'same' });

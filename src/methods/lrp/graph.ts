@@ -76,9 +76,13 @@ export function unsupportedLayers(info: ModelInfo): string | undefined {
 interface Affine {
   parts: LinearPart[];
   input: number;
+  /** Class of the layer that owns the weights (the conv/dense, not its folded BN). */
+  className: string;
 }
 
-export interface LrpOptions extends RuleParams {
+export interface LrpOptions extends Omit<RuleParams, 'rule'> {
+  /** A rule for every affine layer, or 'composite': epsilon for Dense, alpha-beta for the rest. */
+  rule: RuleParams['rule'] | 'composite';
   firstLayer: FirstLayerRule;
   bounds: InputBounds;
 }
@@ -119,7 +123,7 @@ function foldPairs(program: Readonly<Program>, index: Map<string, number>, neede
     const last = parts[parts.length - 1];
     const bias = last.bias === undefined ? bn.bias : tf.add(tf.mul(last.bias, bn.kernel), bn.bias!);
     const scaled: LinearPart = { ...last, kernel: last.scaleOutputs(last.kernel, bn.kernel), bias };
-    folded.set(i, { parts: [...parts.slice(0, -1), scaled], input: index.get(prev.inputs[0])! });
+    folded.set(i, { parts: [...parts.slice(0, -1), scaled], input: index.get(prev.inputs[0])!, className: prev.className });
     absorbed.add(p);
   });
   return { folded, absorbed };
@@ -170,10 +174,12 @@ export function propagate(program: Readonly<Program>, info: ModelInfo, x: tf.Ten
     if (absorbed.has(i)) continue; // its BN passed the relevance straight to its input
     if (!RELU_FAMILY.has(s.step.activation) || NOT_RELU_LAYERS.has(s.className)) nonRelu += 1;
     const inputs = s.inputs.map((n) => index.get(n)!);
-    const affine = folded.get(i) ?? (s.step.linear === undefined ? undefined : { parts: s.step.linear, input: inputs[0] });
+    const affine = folded.get(i) ?? (s.step.linear === undefined ? undefined : { parts: s.step.linear, input: inputs[0], className: s.className });
     if (affine !== undefined) {
       const first = fromInput[affine.input] ? o.firstLayer : 'same';
-      give(affine.input, propagateLinear(affine.parts, values[affine.input], r, o, pool, first, o.bounds));
+      // Montavon et al. 2019, Sec. 10.1: epsilon where few, large weights mix (dense), alpha-beta in the convs.
+      const rule = o.rule !== 'composite' ? o.rule : affine.className === 'Dense' ? 'epsilon' : 'alpha-beta';
+      give(affine.input, propagateLinear(affine.parts, values[affine.input], r, { ...o, rule }, pool, first, o.bounds));
     } else if (PASS.has(s.className)) {
       give(inputs[0], r);
     } else if (REARRANGE.has(s.className)) {
