@@ -84,7 +84,8 @@ class FeatureVisElement extends LiveFigure {
     const input = el('div', 'gfv-input');
     input.append(refs.inputCanvas, refs.inputCaption);
     refs.body.replaceChildren(...(this.task === 'visualize' ? [] : [input]), outputs, progress);
-    if (this.task === 'visualize') this.querySelector('.gs-picker')?.setAttribute('hidden', '');
+    // A unit's image starts from noise: the sample picker and input panel are for the other modes.
+    if (this.task === 'visualize') this.querySelector<HTMLElement>('.gs-picker')?.style.setProperty('display', 'none');
 
     const restart = (): void => void this.compute();
     preset.addEventListener('change', () => {

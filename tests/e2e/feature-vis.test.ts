@@ -1,0 +1,54 @@
+// The feature-visualization article in Chromium on wasm: the live figure streams frames (the
+// progress line counts steps and shows steps/s) and paints the image as it forms, Stop cancels a
+// run, the recipe menu restarts it; the build-time gallery shows every unit of shapes-cnn as an
+// image that loads. Screenshots go to tests/output/.
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connect, forget, open, screenshot, settle } from './helpers';
+
+let browser: Browser;
+beforeAll(async () => { browser = await connect(); });
+afterAll(async () => { await browser?.close(); });
+
+describe('feature visualization article', () => {
+  it('optimizes live, shows steps/s, stops on Stop, and shows the gallery', async () => {
+    const { page, context, errors } = await open(browser, '/articles/feature-visualization/?backend=wasm');
+    try {
+      const live = 'glimpse-feature-vis#fig-fv-live';
+      await page.locator(live).scrollIntoViewIfNeeded();
+      await settle(page, live, 'ready', 240_000);
+      const progress = await page.locator(`${live} .gfv-progress`).textContent();
+      expect(progress, errors.join('\n')).toMatch(/done, step 128 · [\d.]+ steps\/s on wasm/);
+      // The canvas holds a 64x64 image that is not flat grey.
+      const spread = await page.locator(`${live} .gfv-canvas`).first().evaluate((c: HTMLCanvasElement) => {
+        const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+        let min = 255;
+        let max = 0;
+        for (let i = 0; i < d.length; i += 4) { min = Math.min(min, d[i]); max = Math.max(max, d[i]); }
+        return { w: c.width, h: c.height, range: max - min };
+      });
+      expect(spread).toMatchObject({ w: 64, h: 64 });
+      expect(spread.range).toBeGreaterThan(50);
+      await screenshot(page, '[data-figure-id="fig-fv-live"]', 'feature-vis-live-naive');
+
+      // Lucid recipe, then Stop after a few frames: the run ends early.
+      await forget(page, live);
+      await page.selectOption(`${live} .gfv-preset`, 'lucid');
+      await page.waitForFunction((sel) => /step [1-9]\d* \//.test(document.querySelector(`${sel} .gfv-progress`)?.textContent ?? ''), live);
+      await page.click(`${live} .gfv-stop`);
+      await settle(page, live, 'ready', 120_000);
+      expect(await page.locator(`${live} .gfv-progress`).textContent()).toMatch(/stopped at step \d+/);
+      await screenshot(page, '[data-figure-id="fig-fv-live"]', 'feature-vis-live-lucid');
+
+      const gallery = page.locator('[data-figure-id="fig-fv-gallery"] img');
+      expect(await gallery.count()).toBe(16 + 32 + 64 + 128 + 6);
+      const first = page.locator('[data-figure-id="fig-fv-gallery"] details[open] img').first();
+      await first.scrollIntoViewIfNeeded();
+      await expect.poll(() => first.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
+      await screenshot(page, '[data-figure-id="fig-fv-gallery"]', 'feature-vis-gallery');
+      expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
+});
