@@ -100,7 +100,8 @@ export function localizationChart(data: EvaluationData): Plot.PlotOptions {
     width: 640, height: 30 + 34 * Object.keys(loc).length, marginLeft: 200,
     x: { label: 'share', domain: [0, 1], grid: true },
     y: { label: null },
-    fy: { label: null },
+    // Method names on the left, where a reader starts; the right margin would cut them.
+    fy: { label: null, axis: 'left' },
     color: { legend: true, domain: ['pointing game (hit rate)', 'relevance mass in the object'], range: ['#3b6ea5', '#8aa66f'] },
     marks: [
       Plot.barX(rows, { x: 'value', y: 'measure', fy: 'method', fill: 'measure' }),
@@ -130,7 +131,8 @@ export function cueShareChart(clean: EvaluationData, biased: EvaluationData): Pl
     width: 640, height: 30 + 30 * ids.length, marginLeft: 200,
     x: { label: 'share of |attribution| on the 5 × 5 corner mark', grid: true, percent: true },
     y: { label: null },
-    fy: { label: null },
+    // Method names on the left, where a reader starts; the right margin would cut them.
+    fy: { label: null, axis: 'left' },
     color: { legend: true, domain: [clean.model, biased.model], range: ['#8aa66f', '#d1495b'] },
     marks: [
       Plot.barX(rows, { x: 'share', y: 'model', fy: 'method', fill: 'model' }),

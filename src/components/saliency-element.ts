@@ -13,6 +13,7 @@ import { CancelledError, getClient } from '../workers/client';
 import type { ComputeResult, ImagePixels, ModelSummary, Prediction } from '../workers/protocol';
 import { backendLabel } from './backend-label';
 import type { FigureProps, MethodChoice } from './figure-props';
+import { diagnosticsLine } from './diagnostics';
 import { legendCaption } from './legend-caption';
 import { LiveFigure, type FrameRefs } from './live-figure';
 import { planControls, renderControls, unknownRequests } from './method-controls';
@@ -146,7 +147,9 @@ export class SaliencyElement extends LiveFigure {
     refs.heatCaption.textContent = `${methodLabel} for “${targetLabel}”${attribution.layer ? ` at ${attribution.layer}` : ''}`;
     refs.heatCanvas.setAttribute('aria-label', `${methodLabel} saliency map for class ${targetLabel} of ${this.imageName}`);
     refs.overlayCanvas.setAttribute('aria-label', `the saliency map over ${this.imageName}`);
-    renderLegend(refs.legend, legendStops(display, rendered.scale), legendCaption(attribution, display));
+    // The method's checkable axiom (LRP conservation, IG completeness), under the colour bar.
+    const diagnostics = diagnosticsLine(attribution.stats);
+    renderLegend(refs.legend, legendStops(display, rendered.scale), legendCaption(attribution, display) + (diagnostics ? `; ${diagnostics}` : ''));
     renderBars(refs.bars, result.prediction, attribution.target);
     const status = backendLabel({ ...this.report, backend: result.backend }, result.elapsedMs);
     this.lastResult = {
