@@ -69,7 +69,9 @@ class FeatureVisElement extends LiveFigure {
     const row = el('div', 'gfv-row');
     if (this.task === 'visualize') row.append(field('Layer', layer), field('Channel', channel));
     else row.append(field('Layer', layer));
-    row.append(field('Recipe', preset), stop);
+    // Recipes are unit-visualization settings; DeepDream and inversion have their own (src/synthesis/methods).
+    if (this.task === 'visualize') row.append(field('Recipe', preset));
+    row.append(stop);
     const knobs = el('div', 'gfv-knobs');
     if (this.task === 'visualize') {
       knobs.append(

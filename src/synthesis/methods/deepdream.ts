@@ -18,7 +18,7 @@ export interface DeepDreamOptions {
   octaves?: number;
   octaveScale?: number;
   stepsPerOctave?: number;
-  /** SGD step on the normalized gradient in [0, 1] pixel space (~1.5 / 255 x 2 of the original). */
+  /** SGD step on the normalized gradient in [0, 1] pixel space (the original: 1.5 / 255 = 0.006). */
   learningRate?: number;
   seed?: number;
   objective?: Objective;
@@ -54,7 +54,7 @@ export async function deepDream(model: Executor, options: DeepDreamOptions): Pro
       param: { kind: 'pixel', decorrelate: false, squash: 'clip' },
       transforms: [{ kind: 'resize', height: h, width: w }, { kind: 'pad', size: jitter, value: 0.5 }, { kind: 'jitter', size: 2 * jitter }],
       steps: options.stepsPerOctave ?? 10,
-      learningRate: options.learningRate ?? 0.01,
+      learningRate: options.learningRate ?? 0.005,
       optimizer: 'sgd',
       normalizeGradient: true,
       size,
