@@ -182,6 +182,30 @@ export function featureDistance(layer: string, target: tf.Tensor): Objective {
   };
 }
 
+/**
+ * DeepInversion's feature-statistics prior (Yin 2020): for each BN layer l, the distance of the
+ * batch's per-channel mean and variance of its input (over batch and space) from the layer's
+ * running statistics, ||mu - mu_l||_2 + ||var - var_l||_2, summed over layers with the first layer
+ * weighted `firstWeight` (the reference code's 10x). A batch quantity: each item gets 1/b of it.
+ */
+export function bnStatistics(stats: Array<{ input: string; mean: Float32Array; variance: Float32Array }>, firstWeight = 10): Objective {
+  return {
+    name: 'BN statistics',
+    layers: [...new Set(stats.map((s) => s.input))],
+    value: (inputs) => {
+      const terms = stats.map((s, l) => {
+        const a = tap(inputs, s.input);
+        const axes = Array.from({ length: a.rank - 1 }, (_, i) => i);
+        const { mean, variance } = tf.moments(a, axes);
+        const d = tf.add(tf.norm(tf.sub(mean, tf.tensor1d(s.mean))), tf.norm(tf.sub(variance, tf.tensor1d(s.variance))));
+        return l === 0 ? tf.mul(d, firstWeight) : d;
+      });
+      const b = inputs.pixels.shape[0];
+      return tf.mul(tf.fill([b], 1 / b), tf.addN(terms)) as tf.Tensor1D;
+    },
+  };
+}
+
 export function sum(...objectives: Objective[]): Objective {
   if (objectives.length === 0) throw new Error('sum: needs at least one objective');
   return {
