@@ -131,6 +131,9 @@ export class IgPathElement extends LiveFigure {
       ],
     });
     chart.setAttribute('aria-label', 'chart: the change of the target score along the path and the accumulated attribution sum');
+    // Plot names its mark groups with aria-label on a <g> that has no role, which ARIA prohibits
+    // (axe: aria-prohibited-attr, serious); as named groups they are valid.
+    for (const g of chart.querySelectorAll('g[aria-label]:not([role])')) g.setAttribute('role', 'group');
     this.chart!.replaceChildren(chart);
   }
 }

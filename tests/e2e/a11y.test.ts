@@ -69,7 +69,8 @@ for (const scheme of ['light', 'dark'] as const) {
       try {
         await page.goto(baseUrl() + path);
         if (path.startsWith('/articles/')) await settleFigures(page);
-        expect(await seriousViolations(page)).toEqual([]);
+        const found = await seriousViolations(page);
+        expect(found, found.join('\n')).toEqual([]);
       } finally {
         await context.close();
       }
