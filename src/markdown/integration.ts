@@ -31,7 +31,7 @@ export default function glimpsePublish(): AstroIntegration {
         if (added.errors.length) throw new Error(`pagefind: ${added.errors.join('; ')}`);
         await index.writeFiles({ outputPath: `${dist}/pagefind` });
         await pagefind.close();
-        logger.info(`search index: ${added.page_count} pages (dist/pagefind)`);
+        logger.info(`search index: dist/pagefind (${added.page_count} pages read; what is inside data-pagefind-body is indexed)`);
 
         const broken = checkLinks(dist, base);
         if (broken.length > 0) throw new Error(formatBroken(broken));
