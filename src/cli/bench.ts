@@ -29,8 +29,6 @@ Options:
   --views-only        only the views section (top-k precompute of shapes-cnn over 2,000 images, gallery, cache sizes)
   --synthesis-only    only feature visualization: steps/s per backend, gallery cache-hit rebuild, and a whole
                       gallery of both shipped models from scratch (minutes; scripts/bench-synthesis.ts)
-  --synthesis-only    only feature visualization: steps/s per backend, gallery cache-hit rebuild, and a whole
-                      gallery of both shipped models from scratch (minutes; scripts/bench-synthesis.ts)
   --speed-only        only the attribution speed targets (Node wasm: SmoothGrad-50, IG-50, gradient, Grad-CAM, occlusion, RISE, LRP)
   --out <file>        report path (default docs/benchmarks.md)
   -h, --help          show this help`;
@@ -49,7 +47,6 @@ export const benchCommand: Command = {
         shapes: { type: 'string', default: String(NODE_BENCH_DEFAULTS.shapesCount) },
         'node-only': { type: 'boolean', default: false },
         'views-only': { type: 'boolean', default: false },
-        'synthesis-only': { type: 'boolean', default: false },
         'synthesis-only': { type: 'boolean', default: false },
         'speed-only': { type: 'boolean', default: false },
         out: { type: 'string', default: join(REPO_ROOT, 'docs/benchmarks.md') },
@@ -81,13 +78,6 @@ export const benchCommand: Command = {
       log(`wrote ${args.out}`);
       return;
     }
-    const { benchSynthesis } = await import('../../scripts/bench-synthesis');
-    if (args['synthesis-only']) {
-      const synthesis = await benchSynthesis({ gallery: true, log });
-      await writeFile(args.out!, `${renderBenchReport(synthesis.rows, await machineInfo(), synthesis.notes)}\n`);
-      log(`wrote ${args.out}`);
-      return;
-    }
     const { benchViews } = await import('../../scripts/bench-views');
     if (args['views-only']) {
       const views = await benchViews({ log });
@@ -101,9 +91,6 @@ export const benchCommand: Command = {
     const speed = await benchSpeed({ log });
     rows.push(...speed.rows);
     const notes: string[] = [...views.notes, ...speed.notes];
-    const synthesis = await benchSynthesis({ log });
-    rows.push(...synthesis.rows);
-    notes.push(...synthesis.notes);
     const synthesis = await benchSynthesis({ log });
     rows.push(...synthesis.rows);
     notes.push(...synthesis.notes);
