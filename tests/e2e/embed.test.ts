@@ -113,8 +113,10 @@ it('computes the article figures in a foreign page, by iframe and by script tag,
   try {
     await page.goto(`${foreignUrl}/`);
 
-    // iframe: the same map as the article's figure, and the frame sized to its content.
-    const frame = page.frames().find((f) => f.url().startsWith(`${baseUrl()}/embed/saliency/fig-shapes/`));
+    // iframe: the same map as the article's figure, and the frame sized to its content. The frame may
+    // still be on about:blank when the page's load event fires (seen in CI): wait for its navigation.
+    const isEmbed = (f: Frame) => f.url().startsWith(`${baseUrl()}/embed/saliency/fig-shapes/`);
+    const frame = page.frames().find(isEmbed) ?? await page.waitForEvent('framenavigated', { predicate: isEmbed, timeout: 30_000 }).catch(() => undefined);
     expect(frame, `no embed frame; frames: ${page.frames().map((f) => f.url()).join(', ')}`).toBeDefined();
     await settleIn(frame as Frame, '#fig-shapes');
     const inFrame = await shown(frame as unknown as Page, '#fig-shapes');
