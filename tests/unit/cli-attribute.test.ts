@@ -3,12 +3,10 @@
  * (and the shipped fashion-cnn when it has been trained), a PNG made with sharp. Checks the JSON
  * against the same computation in-process, the PNG size, and the one-line errors.
  */
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,26 +14,15 @@ import type { AttributeJson } from '../../src/cli/attribute';
 import { decodeImage, imageToInput } from '../../src/cli/image';
 import { getMethod } from '../../src/methods/registry';
 import { loadModelNode, SHIPPED_MODELS_DIR } from '../../src/model/load-node';
-import { writeModelDir } from './cli-fixture';
+import { glimpse, writeModelDir } from './cli-fixture';
 import { buildFixtures } from './fixtures/models';
 import { useCpu } from './methods-nets';
 
-const BIN = join(__dirname, '../../bin/glimpse.mjs');
 let dir = '';
 let modelPath = '';
 let imagePath = '';
 
-interface Run { code: number; stdout: string; stderr: string }
 
-async function glimpse(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 beforeAll(async () => {
   await useCpu();

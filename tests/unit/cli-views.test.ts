@@ -2,36 +2,23 @@
  * `glimpse activations`, `glimpse top-examples` and `glimpse embed` as a user runs them: a user's
  * model file and image folder, the JSON they write equals the library call, errors name the allowed values.
  */
-import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadImageSet } from '../../src/cli/image-folder';
 import { loadModelNode } from '../../src/model/load-node';
 import { topExamples } from '../../src/views/top-examples';
-import { writeModelDir } from './cli-fixture';
+import { glimpse, writeModelDir } from './cli-fixture';
 import { buildFixtures } from './fixtures/models';
 import { useCpu } from './methods-nets';
 
-const BIN = join(__dirname, '../../bin/glimpse.mjs');
 let dir = '';
 let modelPath = '';
 let images = '';
 
-interface Run { code: number; stdout: string; stderr: string }
 
-async function glimpse(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 beforeAll(async () => {
   await useCpu();

@@ -3,30 +3,19 @@
  * pixels that equal the in-process optimization with the same seed, and one-line errors that name
  * the allowed values.
  */
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { glimpse } from './cli-fixture';
 import { loadModelNode } from '../../src/model/load-node';
 import { visualizeUnits } from '../../src/synthesis/methods/visualize';
 
-const BIN = join(__dirname, '../../bin/glimpse.mjs');
 let dir = '';
 
-async function glimpse(...args: string[]): Promise<{ code: number; stderr: string }> {
-  try {
-    const { stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], { maxBuffer: 1 << 26 });
-    return { code: 0, stderr };
-  } catch (err) {
-    const e = err as { code: number; stderr: string };
-    return { code: e.code, stderr: e.stderr };
-  }
-}
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'glimpse-visualize-'));
