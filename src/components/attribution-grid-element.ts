@@ -1,8 +1,9 @@
 /**
  * <glimpse-attribution-grid>: every attribution method side by side on one image, for one model and
  * one class (the reader picks all three, or uploads an image). Each tile is a separate worker request
- * (latest wins per tile), so tiles fill in as their methods finish and one method's error (CAM on a
- * model without global average pooling) stays in its tile. Maps are each normalized on their own, as
+ * (latest wins per tile), sent one after the other, so tiles fill in as their methods finish, each
+ * tile's time is its method's own, and one method's error (CAM on a model without global average
+ * pooling) stays in its tile. Maps are each normalized on their own, as
  * Captum's and the papers' figures are: the grid compares where methods look, not their units.
  */
 import { attributionToRGBA } from '../render/heatmap';
@@ -117,8 +118,14 @@ export class AttributionGridElement extends LiveFigure {
     const client = getClient();
     let backend = '';
     let total = 0;
-    const jobs = this.tiles.map(async (tile) => {
+    for (const tile of this.tiles) {
       tile.box.classList.add('gs-tile-pending');
+      tile.note.textContent = 'waiting…';
+    }
+    // One method at a time: the worker would otherwise interleave them between batches, and each
+    // tile's time would include the others'.
+    for (const tile of this.tiles) {
+      if (generation !== this.generation) return;
       tile.note.textContent = 'computing…';
       const request = { ...base, image: { ...base.image, data: base.image.data.slice() }, method: tile.id };
       try {
@@ -138,8 +145,7 @@ export class AttributionGridElement extends LiveFigure {
       } finally {
         tile.box.classList.remove('gs-tile-pending');
       }
-    });
-    await Promise.all(jobs);
+    }
     if (generation !== this.generation || !this.report) return;
     const failed = Object.values(this.results).filter((r) => r.error).length;
     this.succeed(`${backendLabel({ ...this.report, backend: (backend || this.report.backend) as typeof this.report.backend }, total)} for ${this.tiles.length - failed} methods` +
