@@ -5,16 +5,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { GalleryIndexUnit } from '../synthesis/gallery/index-check';
 
-export interface GalleryEntry {
-  id: string;
-  layer?: string;
-  channel?: number;
-  class?: number;
-  label?: string;
-  file: string;
-  activation: number;
-}
+/** One unit of a gallery index, as the gallery build writes it. */
+export type GalleryEntry = GalleryIndexUnit;
 
 export interface GalleryIndexFile {
   model: string;
