@@ -24,7 +24,7 @@ import { useBackend } from '../src/cli/backend';
 import { renderSample, type ShapesOptions } from '../src/data/shapes';
 import { cascadingRandomization, type SanityRow } from '../src/eval/sanity';
 import {
-  absShare, faithfulness, localization, methodMaps, round4, type FaithfulnessScore, type StudyImage, type StudyMethod,
+  faithfulness, localization, meanAbsShare, methodMaps, round4, type FaithfulnessScore, type StudyImage, type StudyMethod,
 } from '../src/eval/studies';
 import { listMethods } from '../src/methods/registry';
 import { loadModelFromArtifacts } from '../src/model/load';
@@ -58,7 +58,7 @@ function parseArgs(argv: string[]): Args {
 
 interface SampleInfo {
   pixels: Uint8Array; labels: number[]; height: number; width: number; channels: number;
-  testIndices?: number[]; generator?: ShapesOptions; cueAgrees?: boolean[];
+  testIndices?: number[]; generator?: ShapesOptions; cueAgrees?: boolean[]; cueLabels?: number[];
 }
 
 /** The first `perClass` images of every class, in sample order: the same images for every method. */
@@ -104,7 +104,7 @@ async function evaluate(id: string, args: Args): Promise<void> {
   const meta = { id, labels: glimpse.labels, preprocessing: glimpse.preprocessing };
   const model = await loadModelFromArtifacts(artifacts, meta);
   const sample = loadSample(join(REPO_ROOT, 'public', glimpse.sample)) as unknown as SampleInfo & { meta: SampleInfo };
-  Object.assign(sample, { testIndices: sample.meta.testIndices, generator: sample.meta.generator, cueAgrees: sample.meta.cueAgrees });
+  Object.assign(sample, { testIndices: sample.meta.testIndices, generator: sample.meta.generator, cueAgrees: sample.meta.cueAgrees, cueLabels: sample.meta.cueLabels });
   const { height: h, width: w } = sample;
   const indices = balancedIndices(sample.labels, args.images);
   const inputs = indices.map((i) => imageTensor(sample, i, model));
@@ -148,10 +148,15 @@ async function evaluate(id: string, args: Args): Promise<void> {
     out.faithfulness = { fractions, methods: faith };
   }
   if (sample.cueAgrees && want('cue')) {
-    const byPrediction = needMaps ? await cueShares(model, sample, indices, inputs, predictions, labelled, maps, methods, log) : previous.cueShare ?? {};
-    out.cueShare = { ...byPrediction, cueClassShares: await cueClassShares(model, sample, indices, inputs, methods, log) };
+    // The cue-conflicting images (positions in `indices`) and their mark masks, shared by both shares.
+    const conflicting = indices.map((_, n) => n).filter((n) => !sample.cueAgrees![indices[n]]);
+    const marks = conflicting.map((n) => maskOf(sample, indices[n], 255)!);
+    const cue = { conflicting, marks, inputs, h, w };
+    const byPrediction = needMaps ? await cueShares(model, cue, predictions, labelled, maps, methods, log) : previous.cueShare ?? {};
+    const cueTargets = conflicting.map((n) => sample.cueLabels![indices[n]]);
+    out.cueShare = { ...byPrediction, cueClassShares: await cueClassShares(model, cue, cueTargets, methods, log) };
   }
-  if (want('sanity')) out.sanity = await sanity(artifacts, meta, sample, indices.slice(0, args.sanityImages), inputs, model, methods, log);
+  if (want('sanity')) out.sanity = await sanity(artifacts, meta, sample, indices.slice(0, args.sanityImages), inputs, methods, log);
   inputs.forEach((x) => x.dispose());
   model.dispose();
   out.elapsedSeconds = Math.round((performance.now() - started) / 1000);
@@ -160,25 +165,26 @@ async function evaluate(id: string, args: Args): Promise<void> {
   process.stderr.write(`\r${id}: done in ${out.elapsedSeconds} s -> public/data/evaluation/${id}.json\n`);
 }
 
+/** The cue-conflicting images of a shapes sample: positions in the study's images, mark masks, inputs. */
+interface CueImages { conflicting: number[]; marks: Uint8Array[]; inputs: tf.Tensor4D[]; h: number; w: number }
+
 /** Share of |map| on the corner mark when explaining the model's prediction, cue-conflicting images only. */
 async function cueShares(
-  model: Executor, sample: SampleInfo, indices: number[], inputs: tf.Tensor4D[], predictions: number[],
-  labelled: StudyImage[], labelMaps: Float32Array[][], methods: StudyMethod[], log: (s: string) => void,
+  model: Executor, cue: CueImages, predictions: number[], labelled: StudyImage[], labelMaps: Float32Array[][],
+  methods: StudyMethod[], log: (s: string) => void,
 ): Promise<Record<string, unknown>> {
-  const { height: h, width: w } = sample;
-  const chosen = indices.map((i, n) => n).filter((n) => !sample.cueAgrees![indices[n]]);
-  const images: StudyImage[] = chosen.map((n) => ({ input: inputs[n], target: predictions[n], mask: maskOf(sample, indices[n], 255) }));
+  const { conflicting, marks, inputs, h, w } = cue;
+  const images: StudyImage[] = conflicting.map((n, k) => ({ input: inputs[n], target: predictions[n], mask: marks[k] }));
   // Where the prediction is the label the label's map is the prediction's: only the others are recomputed.
-  const redo = chosen.filter((n) => predictions[n] !== labelled[n].target);
+  const redo = conflicting.filter((n) => predictions[n] !== labelled[n].target);
   const extra = await methodMaps(model, redo.map((n) => ({ input: inputs[n], target: predictions[n] })), methods, { seed: 0 },
     (m, i) => log(`cue maps ${m} ${i + 1}/${redo.length}`));
-  const area = images[0]?.mask ? images[0].mask.reduce((s, v) => s + v, 0) / (h * w) : Number.NaN;
+  const area = marks[0] ? marks[0].reduce((s, v) => s + v, 0) / (h * w) : Number.NaN;
   const shares = Object.fromEntries(methods.map(({ method }, m) => {
     const mapOf = (n: number) => (redo.includes(n) ? extra[m][redo.indexOf(n)] : labelMaps[m][n]);
-    const values = chosen.map((n, k) => absShare(mapOf(n), images[k].mask!, h, w));
-    return [method.id, values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)];
+    return [method.id, meanAbsShare(conflicting.map(mapOf), images, h, w)];
   }));
-  return { count: chosen.length, markArea: area, predictedLabel: chosen.filter((n) => predictions[n] === labelled[n].target).length, shares };
+  return { count: conflicting.length, markArea: area, predictedLabel: conflicting.length - redo.length, shares };
 }
 
 /**
@@ -187,22 +193,17 @@ async function cueShares(
  * method that shows the bias puts much more of this map on the mark for the biased model.
  */
 async function cueClassShares(
-  model: Executor, sample: SampleInfo, indices: number[], inputs: tf.Tensor4D[], methods: StudyMethod[], log: (s: string) => void,
+  model: Executor, cue: CueImages, cueTargets: number[], methods: StudyMethod[], log: (s: string) => void,
 ): Promise<Record<string, number>> {
-  const { height: h, width: w } = sample;
-  const cueLabels = (sample as unknown as { meta: { cueLabels: number[] } }).meta.cueLabels;
-  const chosen = indices.map((i, n) => n).filter((n) => !sample.cueAgrees![indices[n]]);
-  const images: StudyImage[] = chosen.map((n) => ({ input: inputs[n], target: cueLabels[indices[n]], mask: maskOf(sample, indices[n], 255) }));
+  const { conflicting, marks, inputs, h, w } = cue;
+  const images: StudyImage[] = conflicting.map((n, k) => ({ input: inputs[n], target: cueTargets[k], mask: marks[k] }));
   const maps = await methodMaps(model, images, methods, { seed: 0 }, (m, i) => log(`cue-class maps ${m} ${i + 1}/${images.length}`));
-  return Object.fromEntries(methods.map(({ method }, m) => {
-    const values = images.map((image, k) => absShare(maps[m][k], image.mask!, h, w));
-    return [method.id, values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)];
-  }));
+  return Object.fromEntries(methods.map(({ method }, m) => [method.id, meanAbsShare(maps[m], images, h, w)]));
 }
 
 async function sanity(
   artifacts: tf.io.ModelArtifacts, meta: { id: string; labels: string[] }, sample: SampleInfo, indices: number[],
-  inputs: tf.Tensor4D[], model: Executor, methods: StudyMethod[], log: (s: string) => void,
+  inputs: tf.Tensor4D[], methods: StudyMethod[], log: (s: string) => void,
 ): Promise<Record<string, unknown>> {
   const rows: SanityRow[][] = [];
   for (const [n, i] of indices.entries()) {
@@ -216,7 +217,6 @@ async function sanity(
     spearmanSigned: rows.reduce((s, rs) => s + rs[r].spearmanSigned, 0) / rows.length,
     ssim: rows.reduce((s, rs) => s + rs[r].ssim, 0) / rows.length,
   }));
-  void model;
   return { images: indices, layers: [...new Set(mean.map((r) => r.layer).filter(Boolean))], rows: mean };
 }
 

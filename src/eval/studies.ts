@@ -69,6 +69,12 @@ export function absShare(map: ArrayLike<number>, mask: ArrayLike<number>, height
   return relevanceMass(absMap(map), mask, height, width);
 }
 
+/** Mean over images of absShare(maps[k], images[k].mask): every image must carry a mask. */
+export function meanAbsShare(maps: ArrayLike<number>[], images: StudyImage[], height: number, width: number): number {
+  if (images.length === 0) return 0;
+  return images.reduce((sum, image, k) => sum + absShare(maps[k], image.mask!, height, width), 0) / images.length;
+}
+
 export function localization(maps: Float32Array[], images: StudyImage[], height: number, width: number): LocalizationScore {
   let hits = 0;
   let count = 0;
