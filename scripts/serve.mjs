@@ -4,7 +4,7 @@
 // other software. Usage: node scripts/serve.mjs [--dir dist] [--port 4321] [--host 127.0.0.1]
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -18,39 +18,70 @@ const MIME = {
   '.xml': 'application/xml; charset=utf-8', '.woff2': 'font/woff2',
 };
 
-/** Resolve a URL path inside root, or null when it escapes root. */
-function resolveInside(root, urlPath) {
-  const decoded = decodeURIComponent(urlPath.split('?')[0]);
+/** A request the server refuses before touching the file system (answered with its status). */
+class BadRequest extends Error {}
+
+/**
+ * The file-system path a URL path names inside root, or null when it escapes root. Throws
+ * BadRequest on a malformed percent-encoding or a NUL byte.
+ */
+function resolveInside(root, url) {
+  let decoded;
+  try {
+    decoded = decodeURIComponent(url.split(/[?#]/)[0]);
+  } catch {
+    throw new BadRequest('malformed percent-encoding');
+  }
+  if (decoded.includes('\0')) throw new BadRequest('NUL byte in path');
   const target = normalize(join(root, decoded));
-  return target === root || target.startsWith(root + sep) ? target : null;
+  return inside(root, target) ? target : null;
 }
 
-async function findFile(path) {
-  const info = await stat(path).catch(() => null);
-  if (info?.isFile()) return path;
-  if (info?.isDirectory()) return findFile(join(path, 'index.html'));
-  if (!extname(path)) return findFile(path + '.html');
+const inside = (root, path) => path === root || path.startsWith(root + sep);
+
+/**
+ * The file a path names (a directory's index.html, or path + '.html'), or null. Only a file whose
+ * real path (symlinks resolved) is inside root counts: a link in dist/ to /etc is not followed.
+ */
+async function findFile(root, path) {
+  const real = await realpath(path).catch(() => null);
+  const info = real !== null && inside(root, real) ? await stat(real).catch(() => null) : null;
+  if (info?.isFile()) return real;
+  if (info?.isDirectory()) return findFile(root, join(path, 'index.html'));
+  if (real === null && !extname(path)) return findFile(root, path + '.html');
   return null;
+}
+
+function answer(res, status, text) {
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end(text);
 }
 
 /** Start serving `dir`; resolves to the listening server. */
 export function startServer({ dir = 'dist', port = 4321, host = '127.0.0.1' } = {}) {
-  const root = resolve(dir);
+  // The real path, so that a root reached through a symlink still contains its own files.
+  return realpath(resolve(dir)).catch(() => resolve(dir)).then((root) => listen(root, port, host));
+}
+
+function listen(root, port, host) {
   const server = createServer(async (req, res) => {
-    const target = resolveInside(root, req.url ?? '/');
-    const file = target && (await findFile(target));
-    if (!file) {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end(`404: ${req.url} not found`);
-      return;
+    try {
+      const target = resolveInside(root, req.url ?? '/');
+      const file = target && (await findFile(root, target));
+      if (!file) return answer(res, 404, `404: ${req.url} not found`);
+      res.writeHead(200, {
+        'content-type': MIME[extname(file)] ?? 'application/octet-stream',
+        // Figures and models may be used from pages Glimpse did not build (embeds).
+        'access-control-allow-origin': '*',
+        'cache-control': 'no-cache',
+      });
+      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    } catch (err) {
+      // One bad request must never take the server down (npm start and the e2e suite share it).
+      if (res.headersSent) res.destroy();
+      else if (err instanceof BadRequest) answer(res, 400, `400: ${err.message}`);
+      else answer(res, 500, '500: internal error');
     }
-    res.writeHead(200, {
-      'content-type': MIME[extname(file)] ?? 'application/octet-stream',
-      // Figures and models may be used from pages Glimpse did not build (embeds).
-      'access-control-allow-origin': '*',
-      'cache-control': 'no-cache',
-    });
-    createReadStream(file).pipe(res);
   });
   return new Promise((ok, fail) => {
     server.once('error', fail);
