@@ -8,6 +8,7 @@ import { gradientXInput } from './gradient-x-input';
 import { lime } from './lime';
 import { lrp } from './lrp';
 import { gradCam } from './grad-cam';
+import { guarded } from './guard';
 import { gradCamPlusPlus } from './grad-cam-plus-plus';
 import { guidedGradCam } from './guided-grad-cam';
 import { guidedBackprop } from './guided-backprop';
@@ -22,7 +23,7 @@ import { vanillaGradient } from './vanilla-gradient';
 export { resolveTarget, validTargets } from './target';
 export type { TargetSpec } from './target';
 
-const METHODS: readonly MethodDef[] = [
+const METHODS: readonly MethodDef[] = ([
   vanillaGradient,
   gradientXInput,
   smoothGrad(vanillaGradient, listMethods),
@@ -38,7 +39,7 @@ const METHODS: readonly MethodDef[] = [
   gradCamPlusPlus,
   guidedGradCam,
   lrp,
-];
+] as MethodDef[]).map((method) => guarded(method)); // every call's target checked, failed calls cleaned up (guard.ts)
 
 /** Method ids in registry order, e.g. for an article schema enum. */
 export const METHOD_IDS: readonly string[] = METHODS.map((m) => m.id);
