@@ -5,6 +5,7 @@
  */
 import { defineCollection, z } from 'astro:content';
 import { glob } from 'astro/loaders';
+import { studySchema } from './experiment/study';
 
 /** One author of an article, as shown in the byline. */
 const author = z.object({
@@ -115,4 +116,14 @@ const lectures = defineCollection({
   }),
 });
 
-export const collections = { articles, modelCards, courses, lectures };
+/**
+ * Studies: content/studies/<id>.yaml, one causal-understanding experiment each (src/experiment/study.ts
+ * holds the schema, a comment per field; `glimpse new study <id>` scaffolds one). The stimuli are
+ * built by `glimpse experiment build` into public/data/studies/<id>/ (docs/experiment.md).
+ */
+const studies = defineCollection({
+  loader: glob({ pattern: '*.yaml', base: './content/studies' }),
+  schema: studySchema,
+});
+
+export const collections = { articles, modelCards, courses, lectures, studies };

@@ -13,15 +13,17 @@ import type { Command } from './command';
 const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const TEMPLATES = fileURLToPath(new URL('./templates/', import.meta.url));
 const SLUG = /^[a-z0-9][a-z0-9-]*$/;
-const KINDS = ['article', 'course'] as const;
+const KINDS = ['article', 'course', 'study'] as const;
 
 export const NEW_HELP = `Usage: glimpse new article <slug> [--title "Title"] [--author "Name"]
        glimpse new course <slug> [--title "Course title"]
+       glimpse new study <id> [--model shapes-cnn] [--title "Title"]
 
 article: creates content/articles/<slug>.mdx and content/articles/<slug>.bib: front matter, one
          citation, one live <Saliency> figure with a cross-reference, a labelled equation and a
          footnote. It builds as it is and appears at /articles/<slug>/ (docs/authoring.md).
 course:  creates content/courses/<slug>/ (see 'glimpse new course --help').
+study:   creates content/studies/<id>.yaml, a causal-understanding study (src/cli/new-study.ts).
 <slug>:  lower-case letters, digits and dashes, e.g. which-pixels-matter.`;
 
 export interface NewArticleOptions {
@@ -84,7 +86,7 @@ export const newCommand: Command = {
     const { positionals, values } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { title: { type: 'string' }, author: { type: 'string' } },
+      options: { title: { type: 'string' }, author: { type: 'string' }, model: { type: 'string' } },
     });
     const [kind, slug, ...extra] = positionals;
     if (!KINDS.includes(kind as (typeof KINDS)[number])) {
@@ -93,13 +95,18 @@ export const newCommand: Command = {
     if (slug === undefined) throw new Error(`'glimpse new ${kind}' needs a slug, e.g. 'glimpse new ${kind} which-pixels-matter'`);
     if (extra.length) throw new Error(`unexpected argument '${extra[0]}'; a title with spaces goes in quotes: --title "My title"`);
     let files: string[];
-    if (kind === 'course') {
+    if (kind !== 'study' && values.model !== undefined) throw new Error(`'glimpse new ${kind}' takes no --model`);
+    if (kind === 'study') {
+      if (values.author !== undefined) throw new Error("'glimpse new study' takes --model and --title");
+      files = await (await import('./new-study')).newStudy(slug, { title: values.title, model: values.model });
+    } else if (kind === 'course') {
       if (values.author !== undefined) throw new Error("'glimpse new course' takes --title only");
       files = await (await loadCourse()).newCourse(slug, { title: values.title });
     } else {
       files = await newArticle(slug, { title: values.title, author: values.author });
     }
     process.stdout.write(`created:\n${files.map((f) => `  ${f}`).join('\n')}\n`);
+    if (kind === 'study') process.stdout.write(`next: edit ${files[0]}, then 'glimpse experiment build --study ${slug}'\n`);
     if (kind === 'article') process.stdout.write(`next: edit ${files[0]}, then 'npm run build' (or 'npm run dev') and open /articles/${slug}/\n`);
   },
 };

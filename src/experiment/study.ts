@@ -41,8 +41,12 @@ const images = z.union([
     seed: z.number().int().default(2021),
   }),
   z.object({
-    /** A folder of the researcher's own images (PNG/JPEG), relative to the study file. */
+    /** A folder of the researcher's own images (PNG/JPEG/WebP), relative to the repository root or absolute. */
     folder: z.string().min(1),
+  }),
+  z.object({
+    /** The model's shipped sample (glimpse.json `sample`, e.g. 1,000 Fashion-MNIST test images). */
+    source: z.literal('sample'),
   }),
 ]);
 
@@ -99,6 +103,17 @@ export const studySchema = z.object({
       mixedSynthetic: z.number().int().min(0).default(4),
       /** Images per rank bin (20 in the original: ranks 21-200 in 9 bins; the query base from ranks 1-20). */
       binSize: z.number().int().min(1).default(20),
+    })
+    .default({}),
+  /** The blur condition: references blurred everywhere except one sharp occluder-sized patch. */
+  blur: z
+    .object({
+      /**
+       * Gaussian sigma as a fraction of the image side. The authors' cv2 21x21 kernel at 224 px has
+       * sigma 3.5 px (0.3 * ((21 - 1) / 2 - 1) + 0.8), i.e. 0.0156 of the side (1.0 px at 64 px):
+       * the same blur relative to the image as shown.
+       */
+      sigma: z.number().gt(0).lt(1).default(0.0156),
     })
     .default({}),
   /** Feature visualization for the synthetic references (src/synthesis). */
