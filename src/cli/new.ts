@@ -90,7 +90,7 @@ export const newCommand: Command = {
     });
     const [kind, slug, ...extra] = positionals;
     if (!KINDS.includes(kind as (typeof KINDS)[number])) {
-      throw new Error(`'glimpse new' needs what to create: ${KINDS.join(' or ')} (got ${kind === undefined ? 'nothing' : `'${kind}'`})`);
+      throw new Error(`'glimpse new' needs what to create: ${KINDS.slice(0, -1).join(', ')} or ${KINDS.at(-1)} (got ${kind === undefined ? 'nothing' : `'${kind}'`})`);
     }
     if (slug === undefined) throw new Error(`'glimpse new ${kind}' needs a slug, e.g. 'glimpse new ${kind} which-pixels-matter'`);
     if (extra.length) throw new Error(`unexpected argument '${extra[0]}'; a title with spaces goes in quotes: --title "My title"`);

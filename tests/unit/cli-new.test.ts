@@ -53,6 +53,6 @@ describe('glimpse new article', () => {
     } finally {
       process.stderr.write = write;
     }
-    expect(err.join('')).toBe("glimpse: 'glimpse new' needs what to create: article or course (got 'lecture')\n");
+    expect(err.join('')).toBe("glimpse: 'glimpse new' needs what to create: article, course or study (got 'lecture')\n");
   });
 });
