@@ -8,6 +8,8 @@ export class ModelError extends Error {
   readonly model: string;
   /** Name of the offending layer, when the problem is local to one. */
   readonly layer?: string;
+  /** The message without the "model '...': " prefix, for wrapping in another ModelError. */
+  readonly detail: string;
 
   constructor(model: string, message: string, layer?: string) {
     const where = layer === undefined ? `model '${model}'` : `model '${model}', layer '${layer}'`;
@@ -15,6 +17,7 @@ export class ModelError extends Error {
     this.name = 'ModelError';
     this.model = model;
     this.layer = layer;
+    this.detail = message;
   }
 }
 
@@ -22,4 +25,9 @@ export class ModelError extends Error {
 export function listNames(names: readonly string[], max = 40): string {
   if (names.length <= max) return names.join(', ');
   return `${names.slice(0, max).join(', ')}, ... (${names.length - max} more)`;
+}
+
+/** What went wrong, without the model prefix when `err` is a ModelError (it is about to get one). */
+export function reason(err: unknown): string {
+  return err instanceof ModelError ? err.detail : (err as Error).message;
 }

@@ -6,6 +6,7 @@
  * Attribute values follow the proto3 JSON mapping that the converter writes: int64s may be strings
  * ("1"), strings are base64 ("U0FNRQ==" is "SAME") or byte arrays, shapes are {dim: [{size}]}.
  */
+import { checkInputSide } from './limits';
 import { ModelError, listNames } from './errors';
 
 /** One AttrValue: exactly one of these fields is set. */
@@ -158,6 +159,7 @@ function imageShape(input: GraphNode, sig: Signature, model: string): [number, n
     const found = shape === undefined ? 'no known shape' : `shape [${shape.map((d) => (d < 0 ? '?' : d)).join(', ')}]`;
     throw new ModelError(model, `input is not an image: Glimpse supports models whose one input is [batch, height, width, channels] with fixed height, width and channels (channels_last); found ${found}`, input.name);
   }
+  checkInputSide(shape[1], shape[2], (message) => new ModelError(model, message, input.name));
   return [shape[1], shape[2], shape[3]];
 }
 

@@ -8,15 +8,18 @@
  * beside model.json (required for shipped ids, optional for anyone else's model).
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { ModelError } from './errors';
+import { ModelError, reason } from './errors';
+import { fetchBytes, ownBuffer } from './fetch';
 import { createExecutor } from './executor';
 import { parseGraphDef } from './graph-def';
 import { createGraphExecutor } from './graph-program';
 import { parseGlimpseJson, parseLabels, type GlimpseJson, type PreprocessingInput } from './metadata';
+import { formatBytes, MAX_JSON_BYTES, TooLargeError } from './limits';
 import { parseTopology } from './topology';
 import type { Executor } from './types';
 import { decodeWeights, readWeights, resolveRelative, type ReadBinary } from './weights';
 
+/** Reads a JSON or text file; readers should refuse files over MAX_JSON_BYTES (limits.ts). */
 export type ReadText = (url: string) => Promise<string>;
 
 export interface LoadOptions {
@@ -31,6 +34,8 @@ export interface LoadOptions {
   modelsBase?: string;
   readText?: ReadText;
   readBinary?: ReadBinary;
+  /** Seconds without a byte before a fetch gives up (default FETCH_TIMEOUT_S, limits.ts). */
+  timeoutS?: number;
   /** Fold BatchNormalization into the preceding conv/dense (see fold.ts). LayersModels only. */
   foldBatchNorm?: boolean;
 }
@@ -44,28 +49,24 @@ export interface ArtifactsMeta {
 
 const SHIPPED_ID = /^[a-z0-9][a-z0-9-]*$/;
 
-async function fetchOk(url: string, model: string): Promise<Response> {
-  let response: Response;
-  try {
-    response = await fetch(url);
-  } catch (err) {
-    // In a browser a cross-origin request without CORS headers fails here, with no status.
-    throw new ModelError(model, `GET ${url} failed: ${(err as Error).message} (if the file is on another origin, its server must send Access-Control-Allow-Origin)`);
-  }
-  if (!response.ok) throw new ModelError(model, `GET ${url} returned ${response.status}`);
-  return response;
+export function fetchReaders(model: string, timeoutS?: number): { readText: ReadText; readBinary: ReadBinary } {
+  return {
+    readText: async (url) => textOf(await fetchBytes(url, model, MAX_JSON_BYTES, timeoutS).catch((err) => { throw jsonTooLarge(err, model); })),
+    readBinary: async (url, maxBytes = Infinity) => ownBuffer(await fetchBytes(url, model, maxBytes, timeoutS)),
+  };
 }
 
-export function fetchReaders(model: string): { readText: ReadText; readBinary: ReadBinary } {
-  return {
-    readText: async (url) => (await fetchOk(url, model)).text(),
-    readBinary: async (url) => (await fetchOk(url, model)).arrayBuffer(),
-  };
+export const textOf = (bytes: Uint8Array): string => new TextDecoder().decode(bytes);
+
+/** A TooLargeError from reading a JSON file as the ModelError a reader of text throws. */
+export function jsonTooLarge(err: unknown, model: string): unknown {
+  if (!(err instanceof TooLargeError)) return err;
+  return new ModelError(model, `${err.url} is larger than ${formatBytes(MAX_JSON_BYTES)}, the most Glimpse reads for a JSON file`);
 }
 
 export async function loadModel(source: string, options: LoadOptions = {}): Promise<Executor> {
   const model = source;
-  const defaults = fetchReaders(model);
+  const defaults = fetchReaders(model, options.timeoutS);
   const readText = options.readText ?? defaults.readText;
   const readBinary = options.readBinary ?? defaults.readBinary;
   const shipped = SHIPPED_ID.test(source);
@@ -125,13 +126,13 @@ async function readLabels(labels: string[] | string | undefined, relativeTo: str
   try {
     text = await readText(url);
   } catch (err) {
-    const why = err instanceof ModelError ? err.message.slice(err.message.indexOf(': ') + 2) : (err as Error).message;
-    throw new ModelError(model, `labels file ${url} could not be read: ${why}`);
+    throw new ModelError(model, `labels file ${url} could not be read: ${reason(err)}`);
   }
   return parseLabels(text, url, model);
 }
 
 function parseJson(text: string, what: string, model: string): Record<string, unknown> {
+  if (text.length > MAX_JSON_BYTES) throw jsonTooLarge(new TooLargeError(what, MAX_JSON_BYTES), model);
   const start = JSON.stringify(text.slice(0, 40));
   if (text.trimStart().startsWith('<')) {
     throw new ModelError(model, `${what} is not JSON (an HTML page: is the URL right? many servers answer a missing file with a web page); it starts with ${start}`);

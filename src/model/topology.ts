@@ -5,6 +5,7 @@
  * nodes in the Keras 2 list format or the Keras 3 dict format. Only single-input, single-output
  * graphs without shared layers or nested models: that is every image classifier Glimpse explains.
  */
+import { checkInputSide } from './limits';
 import { ModelError } from './errors';
 
 export type LayerConfig = Record<string, unknown>;
@@ -182,6 +183,7 @@ function finish(nodes: LayerNode[], inputName: string, outputName: string, model
     throw new ModelError(model, `input is not an image: Glimpse supports models whose one input is [batch, height, width, channels] with fixed height, width and channels (channels_last); found batch shape ${JSON.stringify(shape ?? null)}`, inputName);
   }
   const [, h, w, c] = shape as number[];
+  checkInputSide(h, w, (message) => new ModelError(model, message, inputName));
   return { nodes, inputName, inputShape: [h, w, c], outputName };
 }
 
