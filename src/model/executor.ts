@@ -171,6 +171,7 @@ class ProgramExecutor implements Executor {
       numClasses,
       labels: checkLabels(meta, numClasses),
       preprocessing: checkPreprocessing(meta.preprocessing ?? {}, program.inputShape[2], meta.id),
+      ...(meta.preprocessing?.range === undefined ? { rangeAssumed: true } : {}),
       layers: program.table(shapes),
       logitsLayer: program.logitsName,
     };

@@ -60,6 +60,11 @@ export interface ModelInfo {
   /** Class names, length numClasses (defaults to "class 0", "class 1", ...). */
   labels: string[];
   preprocessing: Preprocessing;
+  /**
+   * True when nobody stated the input range (no preprocessing option, none in glimpse.json) and
+   * [0, 1] was assumed. Attacks refuse such models: their epsilon and clamping mean pixel values.
+   */
+  rangeAssumed?: boolean;
   layers: LayerInfo[];
   /** Name of the layer producing the logits (pre-softmax class scores). */
   logitsLayer: string;
