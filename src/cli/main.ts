@@ -49,6 +49,11 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./visualize')).visualizeCommand,
   },
   {
+    name: 'experiment',
+    summary: 'the causal-understanding study: analyze collected or published data (subcommands)',
+    load: async () => (await import('./experiment')).experimentCommand,
+  },
+  {
     name: 'gallery',
     summary: 'render a feature visualization of every conv channel and class into a cache (--shard i/n)',
     load: async () => (await import('./gallery')).galleryCommand,
@@ -80,7 +85,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   try {
     const command = await entry.load();
-    if (rest.includes('--help') || rest.includes('-h')) {
+    if ((rest.includes('--help') || rest.includes('-h')) && !command.subcommands) {
       process.stdout.write(`${command.help}\n`);
       return 0;
     }

@@ -1,0 +1,32 @@
+/**
+ * `glimpse experiment <subcommand>`: the causal-understanding study's commands, one file each,
+ * listed here (one line per subcommand) so the study, its server and its analysis share one verb.
+ */
+import type { Command } from './command';
+
+const SUBCOMMANDS: { name: string; summary: string; load(): Promise<Command> }[] = [
+  { name: 'analyze', summary: 'exclusions, accuracy, baselines, error consistency and charts of collected (or published) data', load: async () => (await import('./experiment-analyze')).analyzeCommand },
+];
+
+const HELP = ['Usage: glimpse experiment <subcommand> [options]', '', 'Subcommands:', ...SUBCOMMANDS.map((s) => `  ${s.name.padEnd(10)}  ${s.summary}`), '', "Run 'glimpse experiment <subcommand> --help' for its options."].join('\n');
+
+export const experimentCommand: Command = {
+  name: 'experiment',
+  help: HELP,
+  subcommands: true,
+  async run(argv) {
+    const [name, ...rest] = argv;
+    if (name === undefined || name === '--help' || name === '-h') {
+      process.stdout.write(`${HELP}\n`);
+      return;
+    }
+    const sub = SUBCOMMANDS.find((s) => s.name === name);
+    if (sub === undefined) throw new Error(`${name === undefined ? 'missing subcommand' : `unknown subcommand '${name}'`}; known: ${SUBCOMMANDS.map((s) => s.name).join(', ')} (see 'glimpse experiment --help')`);
+    const command = await sub.load();
+    if (rest.includes('--help') || rest.includes('-h')) {
+      process.stdout.write(`${command.help}\n`);
+      return;
+    }
+    await command.run(rest);
+  },
+};
