@@ -6,7 +6,7 @@
  * through a Comlink proxy (client.synthesize); any change restarts the run, Stop cancels it.
  */
 import { getClient } from '../workers/client';
-import type { SynthImage, SynthesisFrame, SynthesisTask } from '../workers/synthesis-protocol';
+import type { SynthImage, SynthesisFrame, SynthesisTask } from '../synthesis/protocol';
 import type { ModelSummary } from '../workers/protocol';
 import { formatRate, parseLayers, presetOf, PRESET_LABELS, PRESET_NAMES, toRequest, type LayerChoice, type Settings } from './feature-vis-state';
 import { el, field, LiveFigure, type FrameRefs } from './live-figure';

@@ -3,7 +3,7 @@
  * worker's SynthesisRequest. Presets mirror src/synthesis/methods/recipes.ts so the article's
  * "why naive gradient ascent gives noise" story uses the same recipes as the CLI and the gallery.
  */
-import type { SynthesisRequest, SynthesisTask } from '../workers/synthesis-protocol';
+import type { SynthesisRequest, SynthesisTask } from '../synthesis/protocol';
 
 export interface Settings {
   fourier: boolean;

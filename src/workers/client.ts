@@ -1,18 +1,23 @@
 /// <reference types="vite/client" />
 /**
  * The only path from the page to the compute worker. One worker per page, created on first use and
- * shared by every figure. Per figure, the latest request wins: a request superseded before it starts
- * is never sent, and a running one is told to cancel, so dragging a slider never queues work. A
+ * shared by every figure. Every family is an operation of the worker's table (operations.ts): a
+ * figure calls `client.op(name, request)` or, for operations that stream frames,
+ * `client.stream(name, request, onFrame)`, with request/result/frame types read from the table.
+ * With a `key` (one per figure) the latest request wins: a request superseded before it starts is
+ * never sent, and a running one is told to cancel, so dragging a slider never queues work. A
  * worker that errors or misses a generous deadline is terminated; its pending requests reject with
  * WorkerCrashedError and the next call starts a fresh worker. Imports comlink, never tfjs.
  */
 import * as Comlink from 'comlink';
-import type { SynthesisFrame, SynthesisRequest, SynthesisResult } from './synthesis-protocol';
+import type { ComputeRequest, ComputeResult } from '../methods/protocol';
+import type { SynthesisFrame, SynthesisRequest, SynthesisResult } from '../synthesis/protocol';
+import type { ViewRequest, ViewResult } from '../views/protocol';
 // `?worker&url`: Vite bundles the worker and gives its URL (relative to this chunk in the embed bundle).
 import computeWorkerUrl from './compute.worker.ts?worker&url';
+import type { OpFrame, OpName, OpRequest, OpResult } from './operations';
 import type {
-  BackendName, BackendReport, BenchTimings, ComputeApi, ComputeRequest, ComputeResult, MethodChoice, ModelRef, ModelSummary,
-  PlainError, ViewRequest, ViewResult,
+  BackendName, BackendReport, BenchTimings, ComputeApi, MethodChoice, ModelRef, ModelSummary, PlainError,
 } from './protocol';
 
 /** A request replaced by a newer one from the same figure; figures ignore it. */
@@ -58,9 +63,23 @@ export interface ClientOptions {
   deadlineMs?: number;
 }
 
+/** How a call is made. */
+export interface OpOptions {
+  /** The figure's key: a newer call with the same key supersedes this one (latest request wins). */
+  key?: string;
+  /** Buffers of the request to move to the worker instead of copying (they become unusable here). */
+  transfer?: ArrayBuffer[];
+}
+
+/** A streaming call: its final result, and `cancel()`, which ends it early with what it has. */
+export interface Running<T> {
+  result: Promise<T>;
+  cancel(): void;
+}
+
 interface Queued {
-  request: ComputeRequest;
-  resolve(result: ComputeResult): void;
+  start(id: number): Promise<unknown>;
+  resolve(result: unknown): void;
   reject(error: unknown): void;
 }
 interface Slot {
@@ -88,66 +107,77 @@ export class ComputeClient {
 
   /** Which backend the worker runs on (starts the worker if needed). */
   backend(): Promise<BackendReport> {
-    return this.call('init', (_api, report) => Promise.resolve(report));
+    return this.withWorker('init', (_api, report) => Promise.resolve(report));
   }
 
-  describe(ref: ModelRef): Promise<ModelSummary> {
-    return this.call('describe', (api) => api.describe(ref));
-  }
-
-  methods(): Promise<MethodChoice[]> {
-    return this.call('methods', (api) => api.methods());
-  }
-
-  /** Runs a method for a figure; rejects with CancelledError when a newer request for `figureKey` arrives. */
-  compute(figureKey: string, request: ComputeRequest): Promise<ComputeResult> {
-    let slot = this.slots.get(figureKey);
-    if (slot === undefined) {
-      slot = {};
-      this.slots.set(figureKey, slot);
-    }
-    const s = slot;
-    return new Promise<ComputeResult>((resolve, reject) => {
-      s.queued?.reject(new CancelledError());
-      s.queued = { request, resolve, reject };
-      if (s.running) {
-        s.running.superseded = true;
-        const id = s.running.id;
-        void Promise.resolve(this.handle?.api.cancel(id)).catch(() => undefined);
-      } else {
-        this.startNext(s);
-      }
-    });
-  }
-
-  /** A live view (filters, activation grid, neighbours); figures drop answers they superseded. */
-  view(request: ViewRequest): Promise<ViewResult> {
-    return this.call('view', (api) => api.view(request));
-  }
-
-  /** Medians of `runs` timed repetitions inside the worker (scripts/bench-browser.ts). */
-  bench(ref: ModelRef, method: string, runs: number): Promise<BenchTimings> {
-    return this.call('bench', (api) => api.bench(ref, method, runs));
-  }
-
-  /** Test hook: the worker's next run dies with an uncaught error. */
-  async crashOnNextRun(): Promise<void> {
-    await this.call('crash hook', (api) => Promise.resolve(api.crashOnNextRun()));
+  /** Runs worker operation `name` once; with `options.key`, rejects with CancelledError when superseded. */
+  op<N extends OpName>(name: N, request: OpRequest<N>, options: OpOptions = {}): Promise<OpResult<N>> {
+    const start = (id: number): Promise<OpResult<N>> => this.send(name, id, request, options.transfer);
+    return options.key === undefined ? start(this.nextId++) : this.latest(options.key, start);
   }
 
   /**
-   * Feature visualization with live frames. `cancel()` stops the optimization at its next step; the
-   * promise then resolves with the image so far (`cancelled: true`).
+   * Runs a streaming operation: `onFrame` gets each frame as the worker sends it; `cancel()` makes
+   * the operation stop at its next step, and `result` then resolves with what it had.
    */
-  synthesize(request: SynthesisRequest, onFrame: (frame: SynthesisFrame) => void): { result: Promise<SynthesisResult>; cancel(): void } {
-    const id = this.nextId++;
-    const result = this.call('synthesize', (api) => api.synthesize(id, request, Comlink.proxy(onFrame)));
-    return { result, cancel: () => void Promise.resolve(this.handle?.api.cancelSynthesis(id)).catch(() => undefined) };
+  stream<N extends OpName>(name: N, request: OpRequest<N>, onFrame: (frame: OpFrame<N>) => void, options: OpOptions = {}): Running<OpResult<N>> {
+    let id: number | undefined;
+    const start = (callId: number): Promise<OpResult<N>> => {
+      id = callId;
+      return this.send(name, callId, request, options.transfer, onFrame as (frame: unknown) => void);
+    };
+    const result = options.key === undefined ? start(this.nextId++) : this.latest(options.key, start);
+    return { result, cancel: () => void (id !== undefined && this.cancel(id)) };
+  }
+
+  // Shorthands for the first families (new families call op/stream directly).
+  describe(ref: ModelRef): Promise<ModelSummary> { return this.op('describe', ref); }
+  methods(): Promise<MethodChoice[]> { return this.op('methods', undefined); }
+  /** An attribution for a figure; the latest request per `figureKey` wins. Moves the image's buffer. */
+  compute(figureKey: string, request: ComputeRequest): Promise<ComputeResult> {
+    return this.op('attribution', request, { key: figureKey, transfer: [request.image.data.buffer as ArrayBuffer] });
+  }
+  view(request: ViewRequest): Promise<ViewResult> { return this.op('views', request); }
+  bench(ref: ModelRef, method: string, runs: number): Promise<BenchTimings> { return this.op('attribution-bench', { ...ref, method, runs }); }
+  synthesize(request: SynthesisRequest, onFrame: (frame: SynthesisFrame) => void): Running<SynthesisResult> { return this.stream('synthesis', request, onFrame); }
+
+  /** Test hook: the worker's next 'attribution' call dies with an uncaught error. */
+  async crashOnNextRun(): Promise<void> {
+    await this.withWorker('crash hook', (api) => Promise.resolve(api.crashOnNextRun()));
   }
 
   /** Kills the worker as a crash would (pending requests reject with WorkerCrashedError). */
   terminate(reason = 'the compute worker was terminated'): void {
     this.crash(reason);
+  }
+
+  private cancel(id: number): void {
+    void Promise.resolve(this.handle?.api.cancel(id)).catch(() => undefined);
+  }
+
+  private send<T>(name: string, id: number, request: unknown, transfer?: ArrayBuffer[], onFrame?: (frame: unknown) => void): Promise<T> {
+    const message = transfer === undefined ? request : Comlink.transfer(request, transfer);
+    return this.withWorker(name, (api) => api.call(name, id, message, onFrame && Comlink.proxy(onFrame)) as Promise<T>);
+  }
+
+  /** Latest request wins per key: the queued one is replaced, the running one cancelled. */
+  private latest<T>(key: string, start: (id: number) => Promise<T>): Promise<T> {
+    let slot = this.slots.get(key);
+    if (slot === undefined) {
+      slot = {};
+      this.slots.set(key, slot);
+    }
+    const s = slot;
+    return new Promise<T>((resolve, reject) => {
+      s.queued?.reject(new CancelledError());
+      s.queued = { start, resolve: resolve as (result: unknown) => void, reject };
+      if (s.running) {
+        s.running.superseded = true;
+        this.cancel(s.running.id);
+      } else {
+        this.startNext(s);
+      }
+    });
   }
 
   private startNext(slot: Slot): void {
@@ -156,9 +186,7 @@ export class ComputeClient {
     slot.queued = undefined;
     const running = { id: this.nextId++, superseded: false };
     slot.running = running;
-    const { request } = next;
-    const message = Comlink.transfer(request, [request.image.data.buffer as ArrayBuffer]);
-    this.call('run', (api) => api.run(running.id, message))
+    next.start(running.id)
       .then(
         (result) => (running.superseded ? next.reject(new CancelledError()) : next.resolve(result)),
         (error) => next.reject(running.superseded ? new CancelledError() : error),
@@ -170,7 +198,7 @@ export class ComputeClient {
   }
 
   /** One worker call, after init, under the deadline; worker errors come back as ComputeError. */
-  private call<T>(what: string, fn: (api: ComputeApi, report: BackendReport) => Promise<T>): Promise<T> {
+  private withWorker<T>(what: string, fn: (api: ComputeApi, report: BackendReport) => Promise<T>): Promise<T> {
     const handle = this.ensureWorker();
     const ready = this.ready as Promise<BackendReport>;
     return new Promise<T>((resolve, reject) => {

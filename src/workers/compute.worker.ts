@@ -23,10 +23,8 @@ let crashNext = false;
 
 const api: ComputeApi = {
   init: (preferred) => guard((e) => e.init(preferred)),
-  describe: (ref) => guard((e) => e.describe(ref)),
-  methods: () => guard(async (e) => e.methods()),
-  run: (id, request) => {
-    if (crashNext) {
+  call: (op, id, request, onFrame) => {
+    if (crashNext && op === 'attribution') {
       crashNext = false;
       // An uncaught error reaches the page as the Worker's `error` event, like a real crash; the
       // request itself never answers.
@@ -35,16 +33,13 @@ const api: ComputeApi = {
       });
       return new Promise(() => undefined);
     }
-    return guard((e) => e.run(id, request));
+    return guard(async (e) => {
+      const { result, transfer } = await e.call(op, id, request, onFrame);
+      return Comlink.transfer(result, transfer);
+    });
   },
   cancel: (id) => {
     void engine?.then((e) => e.cancel(id));
-  },
-  bench: (ref, method, runs) => guard((e) => e.bench(ref, method, runs)),
-  view: (request) => guard((e) => e.view(request)),
-  synthesize: (id, request, onFrame) => guard((e) => e.synthesize(id, request, onFrame)),
-  cancelSynthesis: (id) => {
-    void engine?.then((e) => e.cancelSynthesis(id));
   },
   crashOnNextRun: () => {
     crashNext = true;

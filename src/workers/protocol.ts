@@ -1,17 +1,13 @@
 /**
  * The messages between the page and the compute worker. Plain, structured-cloneable data only:
  * this file is imported by both sides, so it must never import tfjs (the page would then load it).
+ * Each family's own messages live in its protocol file beside its code (src/methods/protocol.ts,
+ * src/views/protocol.ts, src/synthesis/protocol.ts).
  */
-import type { IgPath } from '../methods/integrated-gradients-path';
-import type { OptionSpec } from '../methods/option-specs';
-import type { Attribution, DisplaySpec } from '../methods/types';
 import type { Preprocessing } from '../model/types';
-import type { SynthesisFrame, SynthesisRequest, SynthesisResult } from './synthesis-protocol';
-import type { ActivationGrid } from '../views/activations';
-import type { FilterGrid } from '../views/filters';
-import type { Neighbours } from '../views/neighbours';
-import type { ReceptiveField } from '../views/receptive-field';
-import type { TopExamples } from '../views/top-examples';
+
+// The attribution family's messages, kept importable from here for the figures that use them.
+export type { BenchTimings, ComputeRequest, ComputeResult, MethodChoice } from '../methods/protocol';
 
 /** tfjs backends the worker may run on, in the order it tries them by default. */
 export const BACKEND_ORDER = ['webgpu', 'webgl', 'wasm', 'cpu'] as const;
@@ -51,22 +47,6 @@ export interface ModelRef {
   modelsBase: string;
 }
 
-export interface ComputeRequest extends ModelRef {
-  method: string;
-  /** Method options; validated in the worker by the method's zod schema. */
-  options?: Record<string, unknown>;
-  image: ImagePixels;
-  /** Class to explain: index or class name; the predicted class when absent. */
-  target?: number | string;
-  /** Seed for stochastic methods (same seed, same map); 0 when absent. */
-  seed?: number;
-  /**
-   * With method 'integrated-gradients': also trace the path (integrated-gradients-path.ts) with a
-   * right Riemann sum of `steps` steps, returning maps and images at the `checkpoints` steps.
-   */
-  path?: { steps: number; checkpoints: number[] };
-}
-
 /** What a figure needs to know about a model before it can prepare an image. */
 export interface ModelSummary {
   id: string;
@@ -80,30 +60,10 @@ export interface ModelSummary {
   layers: Array<{ name: string; kind: string; outputShape: number[] }>;
 }
 
-export interface MethodChoice {
-  id: string;
-  label: string;
-  /** The method's controllable options (from its zod schema); absent in build-time method lists. */
-  options?: OptionSpec[];
-}
-
 export interface Prediction {
   index: number;
   label: string;
   prob: number;
-}
-
-export interface ComputeResult {
-  attribution: Attribution;
-  display: DisplaySpec;
-  /** Top-5 classes by softmax probability, best first. */
-  prediction: Prediction[];
-  backend: BackendName;
-  model: ModelSummary;
-  /** Wall time in the worker for input conversion, prediction and the method (not model loading). */
-  elapsedMs: number;
-  /** The Integrated Gradients path, when the request asked for it. */
-  path?: IgPath;
 }
 
 /** An error as it crosses the worker boundary: no class, no stack, just what a reader needs. */
@@ -114,54 +74,22 @@ export interface PlainError {
   layer?: string;
 }
 
-/** A live view (src/views) for a figure: filters, an activation grid, or neighbours of an image. */
-export interface ViewRequest extends ModelRef {
-  view: 'filters' | 'activations' | 'neighbours' | 'top-examples';
-  /** filters / activations: {layer}; neighbours: {k}; top-examples: {k, layers?}. */
-  options?: Record<string, unknown>;
-  image?: ImagePixels;
-  /** top-examples: the reader's images to rank (model-sized pixels). */
-  images?: ImagePixels[];
-  /** neighbours: the sample.json URL (absolute) to search. */
-  sample?: string;
-}
-
-export type ViewResult = { elapsedMs: number } & (
-  | { view: 'filters'; filters: FilterGrid }
-  | { view: 'activations'; grid: ActivationGrid; rf?: ReceptiveField; prediction: Prediction[] }
-  | { view: 'neighbours'; featureL2: Neighbours; featureCosine: Neighbours; pixelL2: Neighbours }
-  | { view: 'top-examples'; top: TopExamples }
-);
-
-/** Medians measured inside the worker by `bench`. */
-export interface BenchTimings {
-  backend: BackendName;
-  runs: number;
-  loadMs: number;
-  forwardMs: number;
-  methodMs: number;
-}
-
-/** The worker's API as seen through Comlink (every call returns a promise on the page side). */
+/**
+ * The worker's API as seen through Comlink (every call returns a promise on the page side). Every
+ * family is one operation of the table in operations.ts, reached through `call`; the page uses
+ * `client.op(name, request)` / `client.stream(...)` (client.ts) rather than this directly.
+ */
 export interface ComputeApi {
   /** Loads tfjs and picks a backend; `preferred` first, then the default order. Idempotent. */
   init(preferred?: BackendName): Promise<BackendReport>;
-  describe(ref: ModelRef): Promise<ModelSummary>;
-  /** The method registry as {id, label}, for figures whose page did not render the list. */
-  methods(): Promise<MethodChoice[]>;
-  run(id: number, request: ComputeRequest): Promise<ComputeResult>;
-  /** Marks a running request as superseded; its method sees ctx.signal.aborted. */
-  cancel(id: number): void;
-  bench(ref: ModelRef, method: string, runs: number): Promise<BenchTimings>;
-  /** A live view (src/views) computed on the figure's model. */
-  view(request: ViewRequest): Promise<ViewResult>;
   /**
-   * Feature visualization: optimizes an image, calling `onFrame` (a Comlink proxy on the page) after
-   * every step; `cancelSynthesis(id)` stops it at the next step with what it has.
+   * Runs operation `op` (a key of operations.ts) as call `id`; `onFrame`, a Comlink proxy, receives
+   * the frames of streaming operations. Unknown names reject with the list of known ones.
    */
-  synthesize(id: number, request: SynthesisRequest, onFrame: (frame: SynthesisFrame) => void): Promise<SynthesisResult>;
-  cancelSynthesis(id: number): void;
-  /** Test hook: the worker throws an uncaught error on its next `run`, as a real crash would. */
+  call(op: string, id: number, request: unknown, onFrame?: (frame: unknown) => unknown): Promise<unknown>;
+  /** Marks call `id` as superseded; its operation sees ctx.signal.aborted and stops early. */
+  cancel(id: number): void;
+  /** Test hook: the worker throws an uncaught error on its next 'attribution' call, as a real crash would. */
   crashOnNextRun(): void;
 }
 

@@ -1,5 +1,5 @@
 // The page-side client: latest-request-wins per figure, crash recovery, deadlines. A fake worker
-// stands in for Comlink: its `run` answers only when the test says so.
+// stands in for Comlink: its 'attribution' calls answer only when the test says so.
 import { describe, expect, it } from 'vitest';
 import { CancelledError, ComputeClient, ComputeError, WorkerCrashedError, type WorkerHandle } from '../../src/workers/client';
 import type { ComputeApi, ComputeRequest, ComputeResult } from '../../src/workers/protocol';
@@ -13,14 +13,12 @@ function fakeWorkers() {
     workers.push(w);
     const api: ComputeApi = {
       init: async () => ({ backend: 'cpu', tried: [{ backend: 'cpu', ok: true }] }),
-      describe: async () => { throw { name: 'ModelError', message: "model 'x': GET /x 404", model: 'x' }; },
-      run: (id, request) => new Promise<ComputeResult>((answer, fail) => { w.calls.push({ id, request, answer: answer as Call['answer'], fail }); }),
-      methods: async () => [],
+      call: async (op, id, request) => {
+        if (op === 'describe') throw { name: 'ModelError', message: "model 'x': GET /x 404", model: 'x' };
+        if (op !== 'attribution') throw new Error(`not used: ${op}`);
+        return new Promise<ComputeResult>((answer, fail) => { w.calls.push({ id, request: request as ComputeRequest, answer: answer as Call['answer'], fail }); });
+      },
       cancel: (id) => { w.cancelled.push(id); },
-      bench: async () => { throw new Error('not used'); },
-      view: async () => { throw new Error('not used'); },
-      synthesize: async () => { throw new Error('not used'); },
-      cancelSynthesis: () => undefined,
       crashOnNextRun: () => undefined,
     };
     return { api, terminate: () => { w.terminated = true; } };
@@ -86,7 +84,7 @@ describe('ComputeClient', () => {
     const { workers, factory } = fakeWorkers();
     const client = new ComputeClient(factory, { deadlineMs: 20 });
     const pending = client.compute('fig', request(1));
-    await expect(pending).rejects.toThrow(/did not answer 'run' within 0.02 s/);
+    await expect(pending).rejects.toThrow(/did not answer 'attribution' within 0.02 s/);
     expect(workers[0].terminated).toBe(true);
   });
 
@@ -96,5 +94,35 @@ describe('ComputeClient', () => {
     const error = await client.describe({ model: 'x', modelsBase: '' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ComputeError);
     expect(error).toMatchObject({ name: 'ModelError', model: 'x', message: "model 'x': GET /x 404" });
+  });
+
+  it('gives every operation the same latest-request-wins by key, and unkeyed calls run side by side', async () => {
+    const sent: { op: string; id: number; request: unknown; answer(v: unknown): void }[] = [];
+    const cancelled: number[] = [];
+    const api: ComputeApi = {
+      init: async () => ({ backend: 'cpu', tried: [{ backend: 'cpu', ok: true }] }),
+      call: (op, id, request) => new Promise((answer) => { sent.push({ op, id, request, answer }); }),
+      cancel: (id) => { cancelled.push(id); },
+      crashOnNextRun: () => undefined,
+    };
+    const client = new ComputeClient(() => ({ api, terminate: () => undefined }));
+    const view = (layer: string) => ({ model: 'm', modelsBase: '', view: 'filters' as const, options: { layer } });
+    const first = client.op('views', view('a'), { key: 'fig' });
+    await tick();
+    const second = client.op('views', view('b'), { key: 'fig' });
+    const free = [client.op('views', view('c')), client.op('views', view('d'))];
+    await tick();
+    expect(sent.map((c) => [c.op, (c.request as ReturnType<typeof view>).options.layer])).toEqual([['views', 'a'], ['views', 'c'], ['views', 'd']]);
+    expect(cancelled).toEqual([sent[0].id]);
+    sent[0].answer('stale');
+    await expect(first).rejects.toBeInstanceOf(CancelledError);
+    await tick();
+    expect(sent[3]).toMatchObject({ op: 'views', request: view('b') });
+    sent[3].answer('b');
+    sent[1].answer('c');
+    sent[2].answer('d');
+    await expect(second).resolves.toBe('b');
+    await expect(Promise.all(free)).resolves.toEqual(['c', 'd']);
+    expect(new Set(sent.map((c) => c.id)).size).toBe(4); // every call its own id, so cancel hits one call
   });
 });

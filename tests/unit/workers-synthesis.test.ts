@@ -10,8 +10,8 @@ import { loadModelNode } from '../../src/model/load-node';
 import type { Executor } from '../../src/model/types';
 import { ComputeClient, type WorkerHandle } from '../../src/workers/client';
 import type { ComputeApi } from '../../src/workers/protocol';
-import { cancelSynthesis, synthesize } from '../../src/workers/synthesis-engine';
-import type { SynthesisFrame } from '../../src/workers/synthesis-protocol';
+import type { SynthesisFrame, SynthesisRequest } from '../../src/synthesis/protocol';
+import { synthesis } from '../../src/synthesis/worker';
 
 let model: Executor;
 beforeAll(async () => {
@@ -22,10 +22,16 @@ afterAll(() => model.dispose());
 
 const ref = { model: 'fashion-cnn', modelsBase: '/models' };
 
+/** The synthesis operation as the worker's engine calls it, on the loaded model; `signal` cancels it. */
+function synthesize(request: SynthesisRequest, onFrame: (f: SynthesisFrame) => unknown, signal = { aborted: false }) {
+  const ctx = { backend: 'cpu' as const, getModel: async () => model, describe: async () => { throw new Error('not used'); }, signal, onFrame };
+  return synthesis.run(ctx, request);
+}
+
 describe('synthesis engine', () => {
   it('streams a frame per step, images every snapshotEvery steps, one final image per batch item', async () => {
     const frames: SynthesisFrame[] = [];
-    const result = await synthesize(1, model, 'cpu', { ...ref, task: 'visualize', unit: 'conv3:4', steps: 4, snapshotEvery: 2, batch: 2, diversity: 1 }, (f) => frames.push(f));
+    const result = await synthesize({ ...ref, task: 'visualize', unit: 'conv3:4', steps: 4, snapshotEvery: 2, batch: 2, diversity: 1 }, (f) => frames.push(f));
     expect(frames.map((f) => f.step)).toEqual([1, 2, 3, 4]);
     expect(frames.map((f) => f.images?.length ?? 0)).toEqual([0, 2, 0, 2]);
     expect(frames[3].values.length).toBe(2);
@@ -35,24 +41,25 @@ describe('synthesis engine', () => {
     expect(result.cancelled).toBe(false);
   });
 
-  it('stops at the next step when cancelled by id', async () => {
-    const result = await synthesize(7, model, 'cpu', { ...ref, task: 'visualize', unit: 'class:3', steps: 50 }, (f) => {
-      if (f.step === 2) cancelSynthesis(7);
-    });
+  it('stops at the next step once its signal is set', async () => {
+    const signal = { aborted: false };
+    const result = await synthesize({ ...ref, task: 'visualize', unit: 'class:3', steps: 50 }, (f) => {
+      if (f.step === 2) signal.aborted = true;
+    }, signal);
     expect(result.steps).toBe(2);
     expect(result.cancelled).toBe(true);
   });
 
   it('inverts and dreams on an image; errors name what is allowed', async () => {
     const image = { data: new Uint8Array(28 * 28).map((_, i) => (i * 7) % 256), width: 28, height: 28, channels: 1 };
-    const inv = await synthesize(2, model, 'cpu', { ...ref, task: 'invert', layer: 'conv2', image, steps: 3 }, () => undefined);
+    const inv = await synthesize({ ...ref, task: 'invert', layer: 'conv2', image, steps: 3 }, () => undefined);
     expect(inv.images.length).toBe(1);
     expect(inv.scores[0]).toBeGreaterThan(0);
-    const dream = await synthesize(3, model, 'cpu', { ...ref, task: 'deepdream', layer: 'conv3', image, steps: 3 }, () => undefined);
+    const dream = await synthesize({ ...ref, task: 'deepdream', layer: 'conv3', image, steps: 3 }, () => undefined);
     expect(dream.images[0].width).toBe(28);
-    await expect(synthesize(4, model, 'cpu', { ...ref, task: 'visualize', unit: 'conv9:1', steps: 2 }, () => undefined)).rejects.toThrow(/no layer 'conv9'; layers: input, conv1/);
-    await expect(synthesize(5, model, 'cpu', { ...ref, task: 'visualize', unit: 'conv1:99', steps: 2 }, () => undefined)).rejects.toThrow(/channels 0..15/);
-    await expect(synthesize(6, model, 'cpu', { ...ref, task: 'invert', steps: 2, image }, () => undefined)).rejects.toThrow(/layer missing; layers: input/);
+    await expect(synthesize({ ...ref, task: 'visualize', unit: 'conv9:1', steps: 2 }, () => undefined)).rejects.toThrow(/no layer 'conv9'; layers: input, conv1/);
+    await expect(synthesize({ ...ref, task: 'visualize', unit: 'conv1:99', steps: 2 }, () => undefined)).rejects.toThrow(/channels 0..15/);
+    await expect(synthesize({ ...ref, task: 'invert', steps: 2, image }, () => undefined)).rejects.toThrow(/layer missing; layers: input/);
   });
 });
 
@@ -61,12 +68,13 @@ describe('client.synthesize', () => {
     const cancelled: number[] = [];
     const api = {
       init: async () => ({ backend: 'cpu', tried: [{ backend: 'cpu', ok: true }] }),
-      synthesize: async (id: number, _request: unknown, onFrame: (f: SynthesisFrame) => void) => {
+      call: async (op: string, id: number, _request: unknown, onFrame: (f: SynthesisFrame) => void) => {
+        if (op !== 'synthesis') throw new Error(`unexpected operation ${op}`);
         onFrame({ step: 1, steps: 2, stepsPerSecond: 5, values: [1] });
         onFrame({ step: 2, steps: 2, stepsPerSecond: 5, values: [2] });
         return { images: [], scores: [id], steps: 2, cancelled: false, stepsPerSecond: 5, backend: 'cpu', elapsedMs: 1 };
       },
-      cancelSynthesis: (id: number) => cancelled.push(id),
+      cancel: (id: number) => cancelled.push(id),
     } as unknown as ComputeApi;
     const client = new ComputeClient((): WorkerHandle => ({ api, terminate: () => undefined }));
     const frames: number[] = [];

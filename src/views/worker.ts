@@ -1,29 +1,23 @@
 /**
- * The worker's "what does the network see" operations (src/views): filters, the activation grid of
- * one image, and the neighbours of an uploaded image among a sample. Loaded with engine.ts inside
- * the worker only. Sample features are computed once per model and sample and kept.
+ * The views family's worker operation ("what does the network see", src/views): filters, the
+ * activation grid of one image, the neighbours of an uploaded image among a sample, and the top
+ * examples of the reader's images. Sample features are computed once per model and sample and kept.
+ * Table: src/workers/operations.ts; messages: protocol.ts beside this file.
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { ModelError } from '../model/errors';
-import { pixelsToInput, type PixelChannels } from '../model/preprocess';
 import type { Executor } from '../model/types';
-import { activationGrid } from '../views/activations';
-import { extractFeatures, type FeatureMatrix } from '../views/features';
-import { convFilters } from '../views/filters';
-import { pixelReader, pixelSource } from '../views/image-set';
-import { nearest } from '../views/neighbours';
-import { receptiveFields } from '../views/receptive-field';
-import { topExamples } from '../views/top-examples';
-import type { ImagePixels, ModelRef, ViewRequest, ViewResult } from './protocol';
-import { topK } from './top-k';
-
-function inputOf(image: ImagePixels, model: Executor): Float32Array {
-  const { data, width, height, channels } = image;
-  if (channels !== 1 && channels !== 3 && channels !== 4) {
-    throw new ModelError(model.info.id, `images have 1, 3 or 4 channels; got ${channels}`);
-  }
-  return pixelsToInput(data, width, height, channels as PixelChannels, model.info);
-}
+import { modelInput } from '../workers/model-input';
+import type { OpContext, Operation } from '../workers/operation';
+import { topK } from '../workers/top-k';
+import { activationGrid } from './activations';
+import { extractFeatures, type FeatureMatrix } from './features';
+import { convFilters } from './filters';
+import { pixelReader, pixelSource } from './image-set';
+import { nearest } from './neighbours';
+import type { ViewRequest, ViewResult } from './protocol';
+import { receptiveFields } from './receptive-field';
+import { topExamples } from './top-examples';
 
 interface SampleSpace {
   features: FeatureMatrix;
@@ -53,8 +47,10 @@ async function sampleSpace(model: Executor, url: string, key: string): Promise<S
   return space;
 }
 
-export async function runView(request: ViewRequest, getModel: (ref: ModelRef) => Promise<Executor>): Promise<ViewResult> {
-  const model = await getModel(request);
+export const views: Operation<ViewRequest, ViewResult> = { run: (ctx, request) => runView(request, ctx) };
+
+async function runView(request: ViewRequest, ctx: OpContext): Promise<ViewResult> {
+  const model = await ctx.getModel(request);
   const started = performance.now();
   const options = request.options ?? {};
   if (request.view === 'filters') {
@@ -64,7 +60,7 @@ export async function runView(request: ViewRequest, getModel: (ref: ModelRef) =>
   if (request.view === 'top-examples') {
     const images = request.images ?? [];
     if (images.length === 0) throw new ModelError(model.info.id, 'top examples need at least one image');
-    const inputs = images.map((im) => inputOf(im, model));
+    const inputs = images.map((im) => modelInput(model, im));
     const [h, w, c] = model.info.inputShape;
     const source = {
       count: inputs.length,
@@ -79,7 +75,7 @@ export async function runView(request: ViewRequest, getModel: (ref: ModelRef) =>
     return { view: 'top-examples', top, elapsedMs: performance.now() - started };
   }
   if (request.image === undefined) throw new ModelError(model.info.id, `view '${request.view}' needs an image`);
-  const values = inputOf(request.image, model);
+  const values = modelInput(model, request.image);
   const input = tf.tensor4d(values, [1, ...model.info.inputShape]);
   try {
     if (request.view === 'activations') {

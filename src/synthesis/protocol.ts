@@ -1,8 +1,8 @@
 /**
- * Messages of the worker's feature-visualization operation (synthesis-engine.ts). Plain data only,
+ * Messages of the synthesis family's worker operation (src/synthesis/worker.ts). Plain data only,
  * imported by the page: no tfjs here. Frames stream back through a Comlink proxy callback.
  */
-import type { ImagePixels, ModelRef } from './protocol';
+import type { ImagePixels, ModelRef } from '../workers/protocol';
 
 export const SYNTHESIS_TASKS = ['visualize', 'deepdream', 'invert'] as const;
 export type SynthesisTask = (typeof SYNTHESIS_TASKS)[number];
