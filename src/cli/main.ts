@@ -19,6 +19,11 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./activations')).activationsCommand,
   },
   {
+    name: 'attack',
+    summary: 'adversarial example for an image: FGSM, BIM, PGD, fool-into-class, DeepFool (PNG + JSON)',
+    load: async () => (await import('./attack')).attackCommand,
+  },
+  {
     name: 'attribute',
     summary: 'compute an attribution map for an image (JSON or PNG)',
     load: async () => (await import('./attribute')).attributeCommand,
