@@ -14,6 +14,7 @@ import { NODE_BACKENDS, parseBackend, useBackend } from './backend';
 import type { Command } from './command';
 import { decodeImage, imageToInput } from './image';
 import { checkModelSource } from './model-source';
+import { predictionLine, report } from './report';
 import { checkOut, writeJson, writePng } from './views-output';
 
 const HELP = `Usage: glimpse activations --model <id|path|url> --image <file> [options]
@@ -69,6 +70,7 @@ export const activationsCommand: Command = {
       const input = tf.tensor4d(imageToInput(image!, model.info), [1, ...model.info.inputShape]);
       try {
         const grid = activationGrid(model, input, a.layer);
+        report(`${grid.layer} of ${model.info.id}; ${predictionLine(model.info, tf.tidy(() => model.forward(input).logits.dataSync()))}`);
         if (png) {
           const tiles = Array.from({ length: grid.channels }, (_, c) => channelRGBA(grid, c, a.scale as Scale));
           await writePng(a.out!, tileSheet(tiles, Math.ceil(Math.sqrt(grid.channels)), 1, Math.max(1, Math.ceil(48 / grid.height))));

@@ -9,7 +9,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { loadModelNode } from '../model/load-node';
 import { inputToPixels } from '../model/preprocess';
-import { getMethod, METHOD_IDS, resolveTarget } from '../methods/registry';
+import { getMethod, METHOD_IDS, resolveTarget, validTargets } from '../methods/registry';
+import { ModelError } from '../model/errors';
 import type { Attribution, MethodDef } from '../methods/types';
 import type { ModelInfo } from '../model/types';
 import { attributionToRGBA } from '../render/heatmap';
@@ -17,7 +18,9 @@ import { overlayRGBA } from '../render/overlay';
 import { NODE_BACKENDS, parseBackend, useBackend } from './backend';
 import type { Command } from './command';
 import { decodeImage, imageToInput } from './image';
+import { withLegend } from './legend-strip';
 import { checkModelSource } from './model-source';
+import { predictionLine, report, wroteLine } from './report';
 
 const HELP = `Usage: glimpse attribute --model <id|path|url> --method <id> --image <file> [options]
 
@@ -33,6 +36,7 @@ Options:
   --backend <name>        ${NODE_BACKENDS.join(' | ')} (default cpu)
   --out <file>            .json: raw values; .png: coloured heatmap (>= 224 px); default: JSON on stdout
   --overlay               with a .png --out: blend the heatmap over the (greyscale) input
+  --legend                with a .png --out: add a colour-bar strip (the map's scale) below it
   -h, --help              show this help`;
 
 /** What --out file.json (or stdout) contains. */
@@ -67,6 +71,7 @@ export const attributeCommand: Command = {
         backend: { type: 'string', default: 'cpu' },
         out: { type: 'string' },
         overlay: { type: 'boolean', default: false },
+        legend: { type: 'boolean', default: false },
       },
     });
     for (const required of ['model', 'method', 'image'] as const) {
@@ -91,15 +96,24 @@ export const attributeCommand: Command = {
       const input = tf.tensor4d(x, [1, ...info.inputShape]);
       try {
         const logits = tf.tidy(() => model.forward(input).logits.dataSync());
+        // resolveTarget reads '' as "the default"; on the command line it is a mistake.
+        if (args.target !== undefined && args.target.trim() === '') throw new ModelError(info.id, `--target is empty; ${validTargets(info)}`);
         const target = resolveTarget(info, args.target, logits);
         const attribution = await method.run(model, input, target, options, { seed });
+        const explained = `${method.id} map for class ${target} '${info.labels[target]}'`;
+        let wrote: string;
         if (out !== undefined && extname(out).toLowerCase() === '.png') {
-          await writeFile(out, await attributionPng(attribution, method, args.overlay ? inputToPixels(x, info) : undefined));
+          const png = await attributionPng(attribution, method, args.overlay ? inputToPixels(x, info) : undefined, args.legend ? `${method.id}, class ${target} '${info.labels[target]}'` : undefined);
+          await writeFile(out, png);
+          const { width, height } = await sharp(png).metadata();
+          wrote = wroteLine(out, 'png', png.byteLength, { width: width!, height: height! });
         } else {
           const json = `${JSON.stringify(attributionJson(info, attribution))}\n`;
           if (out === undefined) process.stdout.write(json);
           else await writeFile(out, json);
+          wrote = wroteLine(out, 'json', json.length);
         }
+        report(`${wrote}: ${explained} of ${info.id}; ${predictionLine(info, logits)}; ${Math.round(attribution.stats.elapsedMs)} ms`);
       } finally {
         input.dispose();
       }
@@ -145,17 +159,18 @@ export function attributionJson(info: ModelInfo, a: Attribution): AttributeJson 
 }
 
 /** Coloured heatmap (optionally over the input), upscaled by nearest neighbour to >= 224 px. */
-export async function attributionPng(a: Attribution, method: MethodDef, imageRGBA?: Uint8ClampedArray): Promise<Buffer> {
+export async function attributionPng(a: Attribution, method: MethodDef, imageRGBA?: Uint8ClampedArray, legendTitle?: string): Promise<Buffer> {
   const rendered = attributionToRGBA(a, method.display);
   const rgba = imageRGBA === undefined
     ? rendered.rgba
     // Opacity follows |map|, so the image shows through where the method assigns nothing.
     : overlayRGBA(imageRGBA, rendered.rgba, a.width, a.height, { alpha: 0.8, weights: rendered.normalized });
   const factor = Math.max(1, Math.ceil(MIN_PNG_SIZE / Math.min(a.width, a.height)));
-  return sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), {
+  const png = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), {
     raw: { width: a.width, height: a.height, channels: 4 },
   })
     .resize(a.width * factor, a.height * factor, { kernel: 'nearest' })
     .png()
     .toBuffer();
+  return legendTitle === undefined ? png : withLegend(png, method.display, rendered.scale, legendTitle);
 }

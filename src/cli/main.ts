@@ -3,7 +3,7 @@
  * and exit code 1 (set GLIMPSE_DEBUG=1 for the stack), because the people running this are usually
  * wiring in their own model or image and need the message, not a trace.
  */
-import type { Command } from './command';
+import { joinNegativeValues, type Command } from './command';
 
 interface CommandEntry {
   name: string;
@@ -94,7 +94,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${command.help}\n`);
       return 0;
     }
-    await command.run(rest);
+    await command.run(joinNegativeValues(rest));
     return 0;
   } catch (err) {
     return fail(err, entry.name);

@@ -14,6 +14,7 @@ import { NODE_BACKENDS, parseBackend, useBackend } from './backend';
 import type { Command } from './command';
 import { loadImageSet } from './image-folder';
 import { checkModelSource } from './model-source';
+import { report } from './report';
 import { checkOut, intFlag, writeJson, writePng } from './views-output';
 
 const HELP = `Usage: glimpse top-examples --model <id|path|url> [--images <folder>] [options]
@@ -62,6 +63,9 @@ export const topExamplesCommand: Command = {
       process.stderr.write(`ranked ${set.source.count} images for ${top.layers.reduce((s, l) => s + l.channels, 0)} channels in ${elapsedMs} ms\n`);
       if (a.out !== undefined && extname(a.out).toLowerCase() === '.png') {
         const layer = top.layers[0];
+        if (channel >= layer.channels) throw new Error(`--channel ${channel} is out of range: ${layer.layer} has channels 0..${layer.channels - 1}`);
+        const chosen = a.layer === undefined ? `${layer.layer} (the first conv layer; choose with --layer)` : layer.layer;
+        report(`drew the top ${k} patches of ${chosen}, channel ${channel}${a.channel === undefined ? ' (choose with --channel)' : ''}`);
         const tiles = channelExamples(top, layer.layer, channel).map((e) => {
           const batch = set.source.batch(e.image, e.image + 1);
           const pixels = inputToPixels(batch.dataSync() as Float32Array, model.info);

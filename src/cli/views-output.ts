@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import sharp from 'sharp';
 import type { Rgba } from '../render/view-grids';
+import { report, wroteLine } from './report';
 
 export function checkOut(out: string | undefined, allowed: string[]): void {
   if (out !== undefined && !allowed.includes(extname(out).toLowerCase())) {
@@ -14,11 +15,14 @@ export async function writeJson(out: string | undefined, value: unknown): Promis
   const json = `${JSON.stringify(value)}\n`;
   if (out === undefined) process.stdout.write(json);
   else await writeFile(out, json);
+  report(wroteLine(out, 'json', json.length));
 }
 
 export async function writePng(out: string, image: Rgba): Promise<void> {
   const { rgba, width, height } = image;
-  await writeFile(out, await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } }).png().toBuffer());
+  const png = await sharp(Buffer.from(rgba.buffer, rgba.byteOffset, rgba.byteLength), { raw: { width, height, channels: 4 } }).png().toBuffer();
+  await writeFile(out, png);
+  report(wroteLine(out, 'png', png.byteLength, { width, height }));
 }
 
 export function intFlag(name: string, text: string | undefined, fallback: number, min = 0): number {

@@ -9,12 +9,35 @@ import sharp from 'sharp';
 import { loadModelNode } from '../model/load-node';
 import { RECIPES, recipeSchema } from '../synthesis/methods/recipes';
 import { visualizeUnits } from '../synthesis/methods/visualize';
+import type { Progress } from '../synthesis/optimize';
 import { encodePng } from '../synthesis/gallery/png';
 import { parseUnit, unitToString } from '../synthesis/unit';
 import { NODE_BACKENDS, parseBackend, useBackend } from './backend';
 import type { Command } from './command';
 import { checkModelSource } from './model-source';
 import { MIN_PNG_SIZE } from './attribute';
+import { report, wroteLine } from './report';
+
+/**
+ * Progress on stderr while the optimizer runs (512 steps take about a minute): on a terminal one
+ * line rewritten in place, elsewhere (logs, CI) a line at every tenth of the run.
+ */
+export function progressPrinter(unit: string, stream: NodeJS.WriteStream = process.stderr): (p: Progress) => void {
+  let lastTenth = 0;
+  return ({ step, steps, values, stepsPerSecond }) => {
+    const left = stepsPerSecond > 0 ? Math.ceil((steps - step) / stepsPerSecond) : 0;
+    const line = `${unit}: step ${step}/${steps}, objective ${values[0]?.toFixed(4) ?? '?'} (${stepsPerSecond.toFixed(1)} steps/s, ${left} s left)`;
+    if (stream.isTTY) {
+      stream.write(`\r${line}\x1b[K${step === steps ? '\n' : ''}`);
+      return;
+    }
+    const tenth = Math.floor((10 * step) / steps);
+    if (tenth > lastTenth || step === steps) {
+      lastTenth = tenth;
+      stream.write(`${line}\n`);
+    }
+  };
+}
 
 const HELP = `Usage: glimpse visualize --model <id|path> --objective <unit> --out <file.png|file.json> [options]
 
@@ -67,15 +90,19 @@ export const visualizeCommand: Command = {
     const model = await loadModelNode(args.model!);
     try {
       const unit = parseUnit(args.objective!, model.info);
-      const result = await visualizeUnits(model, [unit], { recipe: recipe.data, steps, seed, ...(learningRate ? { learningRate } : {}) });
+      const onProgress = progressPrinter(unitToString(unit));
+      const result = await visualizeUnits(model, [unit], { recipe: recipe.data, steps, seed, onProgress, ...(learningRate ? { learningRate } : {}) });
       const [h, w, c] = model.info.inputShape;
       if (ext === '.json') {
         const json = { model: model.info.id, objective: unitToString(unit), recipe: recipe.data, steps, seed, shape: [h, w, c], activation: result.activations[0], pixels: Array.from(result.pixels) };
-        await writeFile(out, `${JSON.stringify(json)}\n`);
+        const text = `${JSON.stringify(json)}\n`;
+        await writeFile(out, text);
+        report(wroteLine(out, 'json', text.length));
       } else {
         const factor = Math.max(1, Math.ceil(MIN_PNG_SIZE / Math.min(h, w)));
         const png = await sharp(encodePng(result.pixels, w, h, c)).resize(w * factor, h * factor, { kernel: 'nearest' }).png().toBuffer();
         await writeFile(out, png);
+        report(wroteLine(out, 'png', png.byteLength, { width: w * factor, height: h * factor }));
       }
       process.stderr.write(`${unitToString(unit)}: activation ${result.activations[0].toFixed(4)} after ${steps} steps (${result.stepsPerSecond.toFixed(1)} steps/s)\n`);
     } finally {

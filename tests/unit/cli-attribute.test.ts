@@ -49,7 +49,7 @@ afterAll(async () => {
 describe('glimpse attribute', () => {
   it('writes JSON equal to the in-process computation, explaining the predicted class', async () => {
     const run = await glimpse('attribute', '--model', modelPath, '--method', 'gradient-x-input', '--image', imagePath);
-    expect(run.stderr).toBe('');
+    expect(run.stderr).toMatch(/^printed JSON \(\d+\.\d KB\) on stdout: gradient-x-input map for class \d 'class \d' of .*model\.json; predicted \d 'class \d' \(\d+\.\d %\); \d+ ms\n$/);
     expect(run.code).toBe(0);
     const json = JSON.parse(run.stdout) as AttributeJson;
     expect(Object.keys(json)).toEqual(['model', 'method', 'target', 'targetLabel', 'shape', 'values', 'stats']);
