@@ -69,6 +69,20 @@ function prepareDy(dy: tf.Tensor4D, xShape: number[], kh: number, kw: number, g:
   return rows.some((p) => p > 0) || cols.some((p) => p > 0) ? tf.pad(u, [[0, 0], rows, cols, [0, 0]]) : u;
 }
 
+/**
+ * The kernel rotated by 180 degrees in its two spatial axes: reversing both equals reversing the
+ * flattened kh*kw axis, done as one gather, which is 4-10x faster than tf.reverse on the cpu
+ * backend (a [3, 3, 64, 128] kernel: 50 against 200-600 ms; it ran for every conv of every load).
+ */
+function rotate180(kernel: tf.Tensor4D): tf.Tensor4D {
+  const [kh, kw, a, b] = kernel.shape;
+  const n = kh * kw;
+  return tf.tidy(() => {
+    const order = tf.tensor1d(Array.from({ length: n }, (_, i) => n - 1 - i), 'int32');
+    return tf.reshape(tf.gather(tf.reshape(kernel, [n, a * b]), order), [kh, kw, a, b]);
+  });
+}
+
 const strided = (g: ConvGeometry): boolean => g.strides[0] > 1 || g.strides[1] > 1;
 
 /**
@@ -80,7 +94,7 @@ const strided = (g: ConvGeometry): boolean => g.strides[0] > 1 || g.strides[1] >
 export function makeConv2d(kernel: tf.Tensor4D, g: ConvGeometry): ConvOp {
   const [kh, kw] = kernel.shape;
   // Built once per layer, not per call: rot180 and swap in/out channels -> [kh, kw, out, in].
-  const flipped = strided(g) ? undefined : tf.keep(tf.tidy(() => tf.transpose(tf.reverse(kernel, [0, 1]), [0, 1, 3, 2]))) as tf.Tensor4D;
+  const flipped = strided(g) ? undefined : tf.keep(tf.tidy(() => tf.transpose(rotate180(kernel), [0, 1, 3, 2]))) as tf.Tensor4D;
   const forward = unaryCustomGrad((x: tf.Tensor) => {
     const value = tf.conv2d(x as tf.Tensor4D, kernel, g.strides, g.padding, 'NHWC', g.dilation);
     const xShape = x.shape as [number, number, number, number];
@@ -101,7 +115,7 @@ export function makeConv2d(kernel: tf.Tensor4D, g: ConvGeometry): ConvOp {
 export function makeDepthwiseConv2d(kernel: tf.Tensor4D, g: ConvGeometry, useBackendKernel = true): ConvOp {
   const [kh, kw, c, m] = kernel.shape;
   // Output channel c*m + k comes from input channel c; backward treats all c*m as separate channels.
-  const flipped = tf.keep(tf.tidy(() => tf.reshape(tf.reverse(kernel, [0, 1]), [kh, kw, c * m, 1]))) as tf.Tensor4D;
+  const flipped = tf.keep(tf.tidy(() => tf.reshape(rotate180(kernel), [kh, kw, c * m, 1]))) as tf.Tensor4D;
   const forward = unaryCustomGrad((x: tf.Tensor) => {
     const value = tf.depthwiseConv2d(x as tf.Tensor4D, kernel, g.strides, g.padding, 'NHWC', g.dilation);
     const xShape = x.shape;
