@@ -5,6 +5,7 @@
  */
 import { access } from 'node:fs/promises';
 import sharp from 'sharp';
+import { checkImagePixels, MAX_IMAGE_PIXELS } from '../model/limits';
 import { fitPixels, pixelsToInput, type PixelChannels } from '../model/preprocess';
 import type { ModelInfo } from '../model/types';
 
@@ -25,9 +26,16 @@ export async function decodeImage(file: string): Promise<DecodedImage> {
   } catch {
     throw new Error(`image file '${file}' does not exist`);
   }
+  let meta: sharp.Metadata;
   try {
-    const image = sharp(file, { failOn: 'error' });
-    const meta = await image.metadata();
+    meta = await sharp(file).metadata();
+  } catch (err) {
+    throw new Error(`'${file}' is not an image glimpse can read (PNG, JPEG, WebP, GIF, TIFF, AVIF): ${(err as Error).message}`);
+  }
+  // From the header alone: refuse before decoding rather than after 1.7 GB.
+  checkImagePixels(meta.width ?? 0, meta.height ?? 0, `image '${file}'`);
+  try {
+    const image = sharp(file, { failOn: 'error', limitInputPixels: MAX_IMAGE_PIXELS });
     const grey = meta.space === 'b-w' || meta.space === 'grey16' || (meta.channels ?? 3) <= 2;
     const { data, info } = await image
       .flatten({ background: '#000000' })

@@ -4,6 +4,7 @@
  * pixels a side by createImageBitmap, then area-averaged to the model's size in plain JS
  * (resizeArea, shared with Node) so a 6000×6000 photo costs a few MB, not 144.
  */
+import { checkImagePixels } from '../model/limits';
 import { fitSize, resizeArea, type FitCrop } from '../model/preprocess';
 import type { ImagePixels } from '../workers/protocol';
 
@@ -54,13 +55,19 @@ function imageSize(blob: Blob): Promise<{ width: number; height: number }> {
 /** Decodes `blob` to RGBA pixels of dstW×dstH. Non-images reject with NotAnImageError. */
 export async function blobToPixels(blob: Blob, name: string, dstW: number, dstH: number): Promise<ImagePixels> {
   if (!blob.type.startsWith('image/')) throw new NotAnImageError(name, blob.type);
-  let bitmap: ImageBitmap;
-  let plan: DecodePlan;
+  let size: { width: number; height: number };
   try {
-    const { width, height } = await imageSize(blob);
-    if (width === 0 || height === 0) throw new Error('it has no pixels');
-    plan = decodePlan(width, height, dstW, dstH);
-    const { crop, decodeWidth, decodeHeight } = plan;
+    size = await imageSize(blob);
+    if (size.width === 0 || size.height === 0) throw new Error('it has no pixels');
+  } catch (error) {
+    throw new NotAnImageError(name, blob.type, (error as Error).message);
+  }
+  // From the header: a PNG cannot be decoded at reduced size, so a 16000 x 16000 one is refused
+  // here instead of taking a gigabyte and 20 s in createImageBitmap.
+  checkImagePixels(size.width, size.height, name);
+  let bitmap: ImageBitmap;
+  try {
+    const { crop, decodeWidth, decodeHeight } = decodePlan(size.width, size.height, dstW, dstH);
     const resize = decodeWidth === crop.width && decodeHeight === crop.height
       ? {}
       : { resizeWidth: decodeWidth, resizeHeight: decodeHeight, resizeQuality: 'high' as const };

@@ -28,6 +28,16 @@ export function checkInputSide(h: number, w: number, fail: (message: string) => 
   throw fail(`input of ${h} x ${w} px is larger than Glimpse supports (at most ${MAX_INPUT_SIDE} px a side)`);
 }
 
+/**
+ * Throws unless a w x h image is within MAX_IMAGE_PIXELS; read the size from the file's header,
+ * before decoding (a 16000 x 16000 PNG of 730 KB decodes to 1 GB of RGBA).
+ */
+export function checkImagePixels(width: number, height: number, name: string): void {
+  if (width * height <= MAX_IMAGE_PIXELS) return;
+  const mp = (width * height / 1e6).toFixed(1);
+  throw new Error(`${name} is ${width} x ${height} px (${mp} megapixels); Glimpse decodes images up to ${MAX_IMAGE_PIXELS / 1e6} megapixels: scale it down first`);
+}
+
 /** A file that is larger than it may be; the reader stopped reading at `limit` bytes. */
 export class TooLargeError extends Error {
   constructor(readonly url: string, readonly limit: number) {
