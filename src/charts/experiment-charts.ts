@@ -16,18 +16,18 @@ export function accuracyChart(r: ExperimentResults): Plot.PlotOptions {
   const label = labeller(r);
   const rows = r.accuracy.filter((a) => a.mean !== null).map((a) => ({ condition: label(a.condition), mean: a.mean!, lo: a.mean! - (a.twoSem ?? 0), hi: a.mean! + (a.twoSem ?? 0), n: a.n }));
   const per = r.accuracy.flatMap((a) => a.participants.map((p) => ({ condition: label(a.condition), value: p.proportionCorrect })));
-  const base = r.baselines.available ? r.baselines.rows : [];
+  const base = r.baselines.available ? r.baselines.rows.map((b) => ({ ...b, proportionCorrect: b.proportionCorrect ?? b.allProportionCorrect })) : [];
   const domain = [...rows.map((x) => x.condition), ...base.map((b) => b.baseline)];
   return {
-    width: 640, height: 60 + 34 * domain.length, marginLeft: 170, marginRight: 40,
-    x: { label: 'proportion correct (main trials) →', domain: [0, 1], grid: true, percent: true },
+    width: 680, height: 60 + 34 * domain.length, marginLeft: 170, marginRight: 120,
+    x: { label: 'proportion correct (main trials) →', domain: [0, 100], grid: true, percent: true },
     y: { label: null, domain },
     marks: [
       Plot.ruleX([0.5], { stroke: '#888', strokeDasharray: '4,3' }),
       Plot.dot(per, { x: 'value', y: 'condition', fill: '#9bb7d4', r: 2.2, fillOpacity: 0.7 }),
       Plot.ruleY(rows, { y: 'condition', x1: 'lo', x2: 'hi', stroke: '#1f4e79', strokeWidth: 2 }),
       Plot.dot(rows, { x: 'mean', y: 'condition', fill: '#1f4e79', r: 5 }),
-      Plot.text(rows, { x: 'hi', y: 'condition', text: (d: { mean: number; n: number }) => `${(d.mean * 100).toFixed(1)} % (n = ${d.n})`, dx: 6, textAnchor: 'start', fontSize: 10 }),
+      Plot.text(rows, { y: 'condition', frameAnchor: 'right', text: (d: { mean: number; n: number; lo: number; hi: number }) => `${(d.mean * 100).toFixed(1)} ± ${((d.hi - d.mean) * 100).toFixed(1)} % (n = ${d.n})`, dx: 8, textAnchor: 'start', fontSize: 10 }),
       Plot.dot(base, { x: 'proportionCorrect', y: 'baseline', symbol: 'diamond', fill: '#c0504d', r: 5 }),
     ],
   };
@@ -40,8 +40,8 @@ export function layersChart(r: ExperimentResults): Plot.PlotOptions {
   return {
     width: 640, height: 300, marginRight: 20,
     x: { label: 'layer', domain: [...new Set(rows.map((x) => x.layer))], padding: 0.3 },
-    y: { label: '↑ proportion correct', domain: [0, 1], grid: true, percent: true },
-    color: { legend: true },
+    y: { label: '↑ proportion correct', domain: [0, 100], grid: true, percent: true },
+    color: { legend: true, type: 'categorical' },
     marks: [
       Plot.ruleY([0.5], { stroke: '#888', strokeDasharray: '4,3' }),
       Plot.ruleX(rows, { x: 'layer', y1: 'lo', y2: 'hi', stroke: 'condition', strokeOpacity: 0.5, dx: 0 }),
@@ -57,7 +57,7 @@ export function confidenceChart(r: ExperimentResults): Plot.PlotOptions {
   const rows = r.confidence.map((c) => ({ condition: label(c.condition), confidence: String(c.confidence), proportion: c.proportion }));
   return {
     width: 640, height: 50 + 30 * r.conditions.length, marginLeft: 170,
-    x: { label: 'share of main trials →', percent: true, domain: [0, 1] },
+    x: { label: 'share of main trials →', percent: true, domain: [0, 100] },
     y: { label: null, domain: r.conditions.map((c) => c.label) },
     color: { legend: true, label: 'confidence', domain: ['1', '2', '3'], range: ['#d9e5f2', '#8fb1d6', '#2f5f8f'] },
     marks: [Plot.barX(rows, { x: 'proportion', y: 'condition', fill: 'confidence', order: 'confidence' })],
@@ -70,7 +70,7 @@ export function reactionTimeChart(r: ExperimentResults): Plot.PlotOptions {
   const rows = r.reactionTime.flatMap((t) => t.histogram.map((h) => ({ condition: label(t.condition), bin: h.toS === null ? `≥${h.fromS}` : `${h.fromS}–${h.toS}`, share: t.trials ? h.count / t.trials : 0 })));
   return {
     width: 640, height: 70 + 70 * r.conditions.length, marginLeft: 60,
-    fy: { label: null, axis: 'right' },
+    fy: { label: null, axis: 'right', domain: r.conditions.map((c) => c.label) },
     x: { label: 'reaction time (s)', domain: [...new Set(rows.map((x) => x.bin))] },
     y: { label: 'share', percent: true },
     marginRight: 150,
@@ -101,13 +101,13 @@ export function activationDifferenceChart(r: ExperimentResults): Plot.PlotOption
   return {
     width: 640, height: 300,
     x: { label: 'relative activation difference (max − min) / base →', grid: true },
-    y: { label: '↑ proportion correct of the trial', domain: [0, 1], percent: true, grid: true },
+    y: { label: '↑ proportion correct of the trial', domain: [0, 100], percent: true, grid: true },
     marks: [
       Plot.ruleY([0.5], { stroke: '#888', strokeDasharray: '4,3' }),
       Plot.dot(rows, { x: 'relativeDifference', y: 'proportionCorrect', fill: 'layer', r: 3.5, fillOpacity: 0.8 }),
       Plot.linearRegressionY(rows, { x: 'relativeDifference', y: 'proportionCorrect', stroke: '#444' }),
     ],
-    color: { legend: true },
+    color: { legend: true, type: 'categorical' },
   };
 }
 

@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { basename, extname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, type ExperimentResults } from '../experiment/analysis/analyze';
-import { FORMATS, readDataset, readStudyRules, type Format } from '../experiment/analysis/read';
+import { findShipped, FORMATS, readDataset, readStudyRules, type Format } from '../experiment/analysis/read';
 import { summarize } from '../experiment/analysis/summary';
 import { availableCharts, CHART_BUILDERS } from '../charts/experiment-charts';
 import { renderPlot } from '../charts/render-svg';
@@ -53,7 +53,7 @@ export const analyzeCommand: Command = {
       if (!existsSync(file)) throw new Error(`${file}: no such file`);
       const data = readDataset(file, { format: a.format as Format, manifest: a.manifest });
       const studyId = data.manifest?.study;
-      const studyFile = a.study ?? (studyId && existsSync(`content/studies/${studyId}.yaml`) ? `content/studies/${studyId}.yaml` : undefined);
+      const studyFile = a.study ?? (studyId ? findShipped(`content/studies/${studyId}.yaml`) : undefined);
       const { rules, trials } = readStudyRules(studyFile);
       if (studyFile) data.notes.push(`exclusion thresholds from ${studyFile}`);
       let baselines: Awaited<ReturnType<typeof import('../experiment/baselines/compute').computeBaselines>> | undefined;

@@ -6,6 +6,7 @@ import type { Command } from './command';
 
 const SUBCOMMANDS: { name: string; summary: string; load(): Promise<Command> }[] = [
   { name: 'analyze', summary: 'exclusions, accuracy, baselines, error consistency and charts of collected (or published) data', load: async () => (await import('./experiment-analyze')).analyzeCommand },
+  { name: 'simulate', summary: 'model observers take the study (pilot a design, check power, load-test the server)', load: async () => (await import('./experiment-simulate')).simulateCommand },
 ];
 
 const HELP = ['Usage: glimpse experiment <subcommand> [options]', '', 'Subcommands:', ...SUBCOMMANDS.map((s) => `  ${s.name.padEnd(10)}  ${s.summary}`), '', "Run 'glimpse experiment <subcommand> --help' for its options."].join('\n');

@@ -14,7 +14,15 @@ import type { Dataset } from './types';
 /** A section a data set cannot fill says why instead of holding zeros. */
 export type Maybe<T> = ({ available: true } & T) | { available: false; reason: string };
 
-export interface BaselineAccuracy { baseline: string; trials: number; proportionCorrect: number }
+export interface BaselineAccuracy {
+  baseline: string;
+  /** Trial ids included participants saw, and the baseline's proportion correct on them (null: none seen). */
+  trials: number;
+  proportionCorrect: number | null;
+  /** Every main trial the baseline answered (the manifest's). */
+  allTrials: number;
+  allProportionCorrect: number | null;
+}
 
 export interface ExperimentResults {
   /** Results format version. */
@@ -53,7 +61,11 @@ export function analyze(data: Dataset, options: AnalyzeOptions = {}): Experiment
   const seen = new Set(sessions.flatMap((s) => mainTrials(s).map((t) => t.trialId)));
   const baselineRows = Object.entries(baselines).map(([baseline, answers]) => {
     const on = [...seen].filter((id) => answers.has(id));
-    return { baseline, trials: on.length, proportionCorrect: on.length ? on.filter((id) => answers.get(id)).length / on.length : 0 };
+    const all = [...answers.values()];
+    return {
+      baseline, trials: on.length, proportionCorrect: on.length ? on.filter((id) => answers.get(id)).length / on.length : null,
+      allTrials: all.length, allProportionCorrect: all.length ? all.filter(Boolean).length / all.length : null,
+    };
   });
   return {
     version: 1,

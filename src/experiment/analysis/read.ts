@@ -6,6 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { manifestSchema, type Manifest } from '../manifest';
 import { studySchema } from '../study';
@@ -13,6 +14,14 @@ import { readBorowski } from './read-borowski';
 import { readGlimpseCsv, readGlimpseJson } from './read-glimpse';
 import type { Dataset } from './types';
 import { DEFAULT_RULES, DEFAULT_TRIALS, type ExclusionRules, type Trials } from './exclusion';
+
+/** src/experiment/analysis/read.ts -> the repository root (shipped manifests and study files). */
+const REPO_ROOT = fileURLToPath(new URL('../../../', import.meta.url));
+
+/** A shipped study's file: `rel` under the working directory, else under the repository. */
+export function findShipped(rel: string, root = process.cwd()): string | undefined {
+  return [root, REPO_ROOT].map((r) => join(r, rel)).find((p) => existsSync(p));
+}
 
 export const FORMATS = ['auto', 'glimpse', 'borowski2021'] as const;
 export type Format = (typeof FORMATS)[number];
@@ -43,6 +52,7 @@ export function readStudyRules(path: string | undefined): { rules: ExclusionRule
   return { rules: parsed.data.exclusion, trials: parsed.data.trials };
 }
 
+/** `root`: where to look for public/data/studies/<study>/ first (default the working directory, then the repository). */
 export interface ReadOptions { format?: Format; manifest?: string; root?: string }
 
 export function detectFormat(text: string, file: string): 'glimpse-json' | 'glimpse-csv' | 'borowski2021' {
@@ -68,10 +78,8 @@ export function readDataset(file: string, options: ReadOptions = {}): Dataset {
   const kind = options.format === 'borowski2021' ? 'borowski2021' : detectFormat(text, file);
   if (options.format === 'glimpse' && kind === 'borowski2021') throw new Error(`${file}: looks like a Borowski 2021 CSV; pass --format borowski2021`);
   if (kind === 'borowski2021') return readBorowski(text, file);
-  const root = options.root ?? process.cwd();
   const study = studyIdOf(text, kind);
-  const guess = study ? join(root, 'public/data/studies', study, 'manifest.json') : undefined;
-  const manifestPath = options.manifest ?? (guess && existsSync(guess) ? guess : undefined);
+  const manifestPath = options.manifest ?? (study ? findShipped(join('public/data/studies', study, 'manifest.json'), options.root) : undefined);
   const manifest = manifestPath ? readManifest(manifestPath) : undefined;
   const dir = manifestPath ? dirname(resolve(manifestPath)) : undefined;
   return kind === 'glimpse-json' ? readGlimpseJson(text, file, manifest, dir) : readGlimpseCsv(text, file, manifest, dir);

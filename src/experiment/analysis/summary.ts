@@ -39,7 +39,7 @@ export function summarize(r: ExperimentResults): string {
   out.push('');
   if (r.baselines.available) {
     out.push('baselines (proportion correct on the trials participants saw):');
-    for (const b of r.baselines.rows) out.push(`  ${b.baseline.padEnd(width)}  ${pct(b.proportionCorrect)} of ${b.trials} trials`);
+    for (const b of r.baselines.rows) out.push(`  ${b.baseline.padEnd(width)}  ${pct(b.proportionCorrect)} of ${b.trials} trials (${pct(b.allProportionCorrect)} of all ${b.allTrials} main trials)`);
   } else out.push(`baselines: not computed (${r.baselines.reason})`);
   out.push('', "error consistency (Cohen's kappa, same image set; mean +/- 2 SEM over pairs):");
   const ec = r.errorConsistency;

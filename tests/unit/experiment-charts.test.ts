@@ -1,0 +1,36 @@
+/**
+ * The study charts: each renders to SVG (Node, linkedom) from the published Experiment I results
+ * and from a results object with no included participants; the accuracy chart's means and 2 SEM
+ * bars are the results' numbers.
+ */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { analyze } from '../../src/experiment/analysis/analyze';
+import { readBorowski } from '../../src/experiment/analysis/read-borowski';
+import { accuracyChart, availableCharts, CHART_BUILDERS } from '../../src/charts/experiment-charts';
+import { renderPlot } from '../../src/charts/render-svg';
+import type { AnalysisSession } from '../../src/experiment/analysis/types';
+
+const EXP1 = 'public/data/borowski2021/experiment_I_main_practice_catch_repeated_trials_preprocessed.csv';
+const results = analyze(readBorowski(readFileSync(EXP1, 'utf8'), EXP1));
+
+describe('experiment charts', () => {
+  it('render every available chart of the published data to SVG', () => {
+    expect(availableCharts(results)).toEqual(['accuracy', 'layers', 'confidence', 'reaction-time', 'consistency']);
+    for (const kind of availableCharts(results)) expect(renderPlot(CHART_BUILDERS[kind](results), kind)).toContain('<svg');
+  });
+  it('the accuracy chart carries the means and 2 SEM bars', () => {
+    const opts = accuracyChart(results);
+    const bars = (opts.marks![2] as unknown as { data: { condition: string; lo: number; hi: number }[] }).data;
+    const syn = bars.find((b) => b.condition === 'synthetic')!;
+    const a = results.accuracy.find((x) => x.condition === 'optimized')!;
+    expect(syn.lo).toBeCloseTo(a.mean! - a.twoSem!, 12);
+    expect(syn.hi).toBeCloseTo(a.mean! + a.twoSem!, 12);
+  });
+  it('render with no included participants (all excluded) without failing', () => {
+    const s: AnalysisSession = { participant: 'p', sessionId: 'p', condition: 'synthetic', imageSet: '0', completed: false, trials: [] };
+    const empty = analyze({ source: 'x', format: 'glimpse', conditions: [{ id: 'synthetic', label: 'synthetic' }], sessions: [s], has: { instructionMs: true, totalMs: true, practiceAttempts: true }, notes: [] });
+    expect(empty.participants.included).toBe(0);
+    for (const kind of availableCharts(empty)) expect(renderPlot(CHART_BUILDERS[kind](empty), kind)).toContain('<svg');
+  });
+});
