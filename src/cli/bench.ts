@@ -94,6 +94,9 @@ export const benchCommand: Command = {
     const synthesis = await benchSynthesis({ log });
     rows.push(...synthesis.rows);
     notes.push(...synthesis.notes);
+    const adversarial = await (await import('../../scripts/bench-adversarial')).benchAdversarial({ log });
+    rows.push(...adversarial.rows);
+    notes.push(...adversarial.notes);
     const skipped = shipped.filter((m) => !models.includes(m));
     if (skipped.length > 0) notes.push(`Models timed: ${models.join(', ')} (--model); not timed: ${skipped.join(', ')}.`);
     const browserBench = join(REPO_ROOT, 'scripts/bench-browser.ts');

@@ -18,6 +18,8 @@ export const operations = {
   'attribution-bench': async () => (await import('../methods/worker')).bench,
   views: async () => (await import('../views/worker')).views,
   synthesis: async () => (await import('../synthesis/worker')).synthesis,
+  attacks: async () => (await import('../adversarial/worker')).attacks,
+  adversarial: async () => (await import('../adversarial/worker')).adversarial,
 } satisfies Record<string, () => Promise<Operation<never, unknown, unknown>>>;
 
 export type OpName = keyof typeof operations;
