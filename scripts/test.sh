@@ -25,6 +25,14 @@ if [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q chromium fonts-dejavu-core
 fi
 
+# 3. PostgreSQL for the store tests (they start a throwaway cluster themselves), from Debian.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  step "installing Debian's postgresql"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q postgresql
+fi
+
 step "type check"
 npx astro sync >/dev/null
 npx tsc --noEmit -p tsconfig.json

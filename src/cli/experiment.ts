@@ -6,6 +6,8 @@ import type { Command } from './command';
 
 const SUBCOMMANDS: { name: string; summary: string; load(): Promise<Command> }[] = [
   { name: 'analyze', summary: 'exclusions, accuracy, baselines, error consistency and charts of collected (or published) data', load: async () => (await import('./experiment-analyze')).analyzeCommand },
+  { name: 'serve', summary: 'the study server: the built site and the collection API (SQLite or PostgreSQL)', load: async () => (await import('./experiment-serve')).experimentServeCommand },
+  { name: 'export', summary: "a study's collected data as CSV or JSON, straight from the database", load: async () => (await import('./experiment-export')).experimentExportCommand },
   { name: 'simulate', summary: 'model observers take the study (pilot a design, check power, load-test the server)', load: async () => (await import('./experiment-simulate')).simulateCommand },
 ];
 

@@ -116,7 +116,8 @@ export type StudyExport = z.infer<typeof exportSchema>;
  * Columns of the CSV export, one row per trial, in this order. Where the published Borowski et al.
  * 2021 data has a column of the same meaning, its name is used (subject_id, trial_nr, instr_type,
  * trial_type, catch_trial, batch, layer, channel, correct, conf_rating, RT); `conf_rating` is signed as
- * there (negative = left chosen, positive = right), `abs_conf_rating` its absolute value.
+ * there (negative = left chosen, positive = right), `abs_conf_rating` its absolute value; `RT` is in
+ * seconds and booleans are True/False, as there. Session-level values repeat on each of its rows.
  */
 export const CSV_COLUMNS = [
   'subject_id', 'session_id', 'trial_nr', 'trial_id', 'instr_type', 'trial_type', 'catch_trial', 'attempt',
