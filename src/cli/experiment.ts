@@ -5,6 +5,7 @@
 import type { Command } from './command';
 
 const SUBCOMMANDS: { name: string; summary: string; load(): Promise<Command> }[] = [
+  { name: 'build', summary: 'stimuli and manifest of a study (content/studies/<id>.yaml) into a content-addressed cache (--shard i/n)', load: async () => (await import('./experiment-build')).buildCommand },
   { name: 'analyze', summary: 'exclusions, accuracy, baselines, error consistency and charts of collected (or published) data', load: async () => (await import('./experiment-analyze')).analyzeCommand },
   { name: 'serve', summary: 'the study server: the built site and the collection API (SQLite or PostgreSQL)', load: async () => (await import('./experiment-serve')).experimentServeCommand },
   { name: 'export', summary: "a study's collected data as CSV or JSON, straight from the database", load: async () => (await import('./experiment-export')).experimentExportCommand },

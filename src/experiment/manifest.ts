@@ -13,6 +13,15 @@ export const stimulusFile = z.object({
   file: z.string().min(1),
   /** sha256 of the file, hex. */
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  /** Natural images: 1-based activation rank of the image in the unit's pool. */
+  rank: z.number().int().min(1).optional(),
+  /** The unit's activation on this image (references; required on base and queries). */
+  activation: z.number().optional(),
+  /** Where a natural image came from in the pool ("shapes test seed 2021 #17", a file name). */
+  source: z.string().optional(),
+  /** Blur references and the None distractor: top-left corner of the sharp patch / the occluder. */
+  x: z.number().int().min(0).optional(),
+  y: z.number().int().min(0).optional(),
 });
 
 /** One occluded query image. */
@@ -28,7 +37,11 @@ export const BLOCKS = ['practice', 'main', 'catch'] as const;
 export type Block = (typeof BLOCKS)[number];
 
 export const manifestTrialSchema = z.object({
-  /** Stable trial id, unique in the manifest, e.g. "main/bn3:5/set3": the analysis aligns trials by it. */
+  /**
+   * Stable trial id, unique in the manifest, e.g. "main/bn3:5/set3": the analysis aligns trials by it.
+   * Main and catch trials exist for every image set; practice trials only for image set 0 and are
+   * shown to every participant whatever their set.
+   */
   id: z.string().min(1),
   /** Which block it belongs to. */
   block: z.enum(BLOCKS),
@@ -75,6 +88,11 @@ export const manifestSchema = z.object({
   /** Conditions and number of image sets the trials were built for. */
   conditions: z.array(z.enum(CONDITIONS)).min(1),
   imageSets: z.number().int().min(1),
+  /** sha256 of what the natural pool is made from (shapes settings, the sample's bytes, a folder's files). */
+  sourceHash: z.string().optional(),
+  /** Occluder side and stride in pixels, and the blur condition's sigma (px) and sharp-patch search stride. */
+  occluder: z.object({ size: z.number().int(), stride: z.number().int() }).optional(),
+  blur: z.object({ sigma: z.number(), stride: z.number().int() }).optional(),
   /** Synthesis steps used and where the objective plateaued (measured). */
   synthesis: z.object({ steps: z.number().int(), plateauStep: z.number().int().optional() }).passthrough(),
   trials: z.array(manifestTrialSchema).min(1),

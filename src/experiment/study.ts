@@ -114,6 +114,11 @@ export const studySchema = z.object({
        * the same blur relative to the image as shown.
        */
       sigma: z.number().gt(0).lt(1).default(0.0156),
+      /**
+       * Grid step in px of the search for the sharp patch (every reference is searched, 90 per unit);
+       * default: the occluder's stride or a quarter of the occluder side, whichever is larger.
+       */
+      stride: z.number().int().min(1).optional(),
     })
     .default({}),
   /** Feature visualization for the synthetic references (src/synthesis). */
@@ -131,6 +136,8 @@ export const studySchema = z.object({
       learningRate: z.number().gt(0).default(0.05),
       /** Seed of the optimization. */
       seed: z.number().int().default(0),
+      /** The step where the objective was measured to plateau (docs/experiment.md); recorded in the manifest. */
+      plateauStep: z.number().int().min(1).optional(),
     })
     .default({}),
   /** Exclusion criteria, applied by the analysis before anything is computed. */

@@ -7,15 +7,15 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { NodeBackend } from '../../cli/backend';
 import type { ModelInfo } from '../../model/types';
 import { GALLERY_DEFAULTS } from './defaults';
 import { currentIndex, indexPathFor, modelName, type GalleryIndex, type GalleryIndexUnit } from './index-check';
 import { planGallery, shardChunks, type Chunk } from './plan';
 import type { GalleryConfig } from './plan-types';
-import { progressBar, type ProgressBar } from './progress';
-import type { FromWorker, ToWorker, WorkerInit } from './render-worker';
+import { progressBar } from './progress';
+import type { WorkerInit } from './render-worker';
+import { runInThreads } from './threads';
 import type { UnitMeta } from './render';
 import { weightsHash } from './weights-hash';
 
@@ -86,7 +86,8 @@ export async function buildGallery(options: GalleryOptions): Promise<GalleryRepo
     mkdirSync(options.cacheDir, { recursive: true });
     const bar = options.progress === false ? undefined : progressBar(modelName(options.source), pending);
     const threads = Math.max(1, Math.min(options.threads ?? cpus().length, todo.length));
-    await renderInThreads(todo, { source: options.source, backend: options.backend ?? 'wasm', config, cacheDir: options.cacheDir }, threads, bar);
+    const init: WorkerInit = { source: options.source, backend: options.backend ?? 'wasm', config, cacheDir: options.cacheDir };
+    await runInThreads(new URL('./render-worker.mjs', import.meta.url), init, todo, threads, 'gallery', (chunk) => bar?.tick(chunk.units.length));
     bar?.done();
   }
   let written: string | undefined;
@@ -109,38 +110,4 @@ function writeIndex(path: string, info: ModelInfo, hash: string, config: Gallery
   const index: GalleryIndex = { version: 1, model: info.id, weightsHash: hash, config, inputShape: info.inputShape, units };
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(index)}\n`);
-}
-
-/** Pull-based scheduling: each thread gets the next chunk when it reports the previous one. */
-async function renderInThreads(chunks: Chunk[], init: WorkerInit, threads: number, bar?: ProgressBar): Promise<void> {
-  const queue = [...chunks];
-  const entry = new URL('./render-worker.mjs', import.meta.url);
-  const workers: Worker[] = [];
-  try {
-    await Promise.all(Array.from({ length: threads }, () => new Promise<void>((resolve, reject) => {
-      const worker = new Worker(entry, { workerData: init });
-      workers.push(worker);
-      const next = (): void => {
-        const chunk = queue.shift();
-        if (chunk === undefined) {
-          worker.postMessage({ stop: true } satisfies ToWorker);
-          resolve();
-        } else worker.postMessage({ chunk } satisfies ToWorker);
-      };
-      worker.on('message', (msg: FromWorker) => {
-        if ('error' in msg) reject(new Error(`gallery worker: ${msg.error}`));
-        else if ('ready' in msg) next();
-        else {
-          bar?.tick(msg.units);
-          next();
-        }
-      });
-      worker.on('error', reject);
-      worker.on('exit', (code) => {
-        if (code !== 0) reject(new Error(`gallery worker exited with code ${code}`));
-      });
-    })));
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
 }
