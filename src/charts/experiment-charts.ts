@@ -124,3 +124,24 @@ export const CHART_BUILDERS: Record<ExperimentChartKind, (r: ExperimentResults) 
 export function availableCharts(r: ExperimentResults): ExperimentChartKind[] {
   return EXPERIMENT_CHARTS.filter((k) => k !== 'activation-difference' || r.activationDifference.available);
 }
+
+/** Model observers' proportion correct per condition (2 x SEM bars), one row per observer. */
+export function observersChart(pilots: { observer: { label: string }; results: Pick<ExperimentResults, 'accuracy' | 'conditions'> }[]): Plot.PlotOptions {
+  const rows = pilots.flatMap((p) => p.results.accuracy.filter((a) => a.mean !== null).map((a) => ({
+    observer: p.observer.label, condition: p.results.conditions.find((c) => c.id === a.condition)?.label ?? a.condition,
+    mean: a.mean!, lo: a.mean! - (a.twoSem ?? 0), hi: a.mean! + (a.twoSem ?? 0),
+  })));
+  return {
+    width: 680, height: 50 + 26 * rows.length, marginLeft: 90, marginRight: 160,
+    x: { label: 'proportion correct (main trials) →', domain: [0, 100], percent: true, grid: true },
+    y: { label: null },
+    fy: { label: null, axis: 'right', domain: [...new Set(rows.map((r) => r.observer))] },
+    color: { legend: false },
+    marks: [
+      Plot.frame({ stroke: '#ddd' }),
+      Plot.ruleX([0.5], { stroke: '#888', strokeDasharray: '4,3' }),
+      Plot.ruleY(rows, { y: 'condition', fy: 'observer', x1: 'lo', x2: 'hi', stroke: '#1f4e79', strokeWidth: 2 }),
+      Plot.dot(rows, { x: 'mean', y: 'condition', fy: 'observer', fill: '#1f4e79', r: 4 }),
+    ],
+  };
+}

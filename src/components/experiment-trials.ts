@@ -1,0 +1,38 @@
+/**
+ * Which trials the article's try-it figure shows, from a stimulus manifest, at build time: main
+ * trials first (then catch, then practice when a manifest has few), the side of the correct query
+ * fixed per trial by a hash of its id (the reader sees both sides), image URLs under the site base.
+ * Pure; the unit test checks the choice and the sides.
+ */
+import type { Manifest } from '../experiment/manifest';
+import { hashUnit } from '../experiment/observers/strategies';
+
+export interface TryTrial {
+  id: string;
+  unit: string;
+  base: string;
+  /** Left and right query URLs and whether each is the max (correct) one. */
+  left: { src: string; correct: boolean; activation: number };
+  right: { src: string; correct: boolean; activation: number };
+  baseActivation: number;
+  /** Reference URLs per shown condition. */
+  references: Record<string, string[]>;
+}
+
+export const TRY_CONDITIONS = ['synthetic', 'natural', 'none'] as const;
+
+export function tryTrials(manifest: Manifest, urlBase: string, count: number): TryTrial[] {
+  const order = { main: 0, catch: 1, practice: 2 } as const;
+  const picked = [...manifest.trials].sort((a, b) => order[a.block] - order[b.block]).filter((t) => t.block !== 'catch' || t.noneDistractor === undefined).slice(0, count);
+  const url = (f: string) => `${urlBase}/${f}`;
+  return picked.map((t) => {
+    const maxLeft = hashUnit(t.id) < 0.5;
+    const max = { src: url(t.max.file), correct: true, activation: t.max.activation };
+    const min = { src: url(t.min.file), correct: false, activation: t.min.activation };
+    return {
+      id: t.id, unit: t.unit, base: url(t.base.file), baseActivation: t.base.activation,
+      left: maxLeft ? max : min, right: maxLeft ? min : max,
+      references: { synthetic: t.references.synthetic.map((r) => url(r.file)), natural: t.references.natural.map((r) => url(r.file)), none: [] },
+    };
+  });
+}
