@@ -129,7 +129,7 @@ export function availableCharts(r: ExperimentResults): ExperimentChartKind[] {
 export function observersChart(pilots: { observer: { label: string }; results: Pick<ExperimentResults, 'accuracy' | 'conditions'> }[]): Plot.PlotOptions {
   const rows = pilots.flatMap((p) => p.results.accuracy.filter((a) => a.mean !== null).map((a) => ({
     observer: p.observer.label, condition: p.results.conditions.find((c) => c.id === a.condition)?.label ?? a.condition,
-    mean: a.mean!, lo: a.mean! - (a.twoSem ?? 0), hi: a.mean! + (a.twoSem ?? 0),
+    mean: a.mean!, lo: Math.max(0, a.mean! - (a.twoSem ?? 0)), hi: Math.min(1, a.mean! + (a.twoSem ?? 0)),
   })));
   return {
     width: 680, height: 50 + 26 * rows.length, marginLeft: 90, marginRight: 160,

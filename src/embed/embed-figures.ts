@@ -17,6 +17,7 @@ export const FIGURES: Record<string, FigureSpec> = {
   AttributionGrid: { tag: 'glimpse-attribution-grid', attributes: { methods: 'method-list' } },
   IntegratedGradientsPath: { tag: 'glimpse-ig-path' },
   EvaluationChart: { tag: null },
+  ExperimentChart: { tag: null },
 };
 
 /** The component names to look for in article sources. */

@@ -34,3 +34,24 @@ describe('experiment charts', () => {
     for (const kind of availableCharts(empty)) expect(renderPlot(CHART_BUILDERS[kind](empty), kind)).toContain('<svg');
   });
 });
+
+describe('the try-it figure', () => {
+  it('shows main trials first, puts the correct query on a side fixed by the id, and builds URLs under the base', async () => {
+    const { tryTrials } = await import('../../src/components/experiment-trials');
+    const { readManifest } = await import('../../src/experiment/analysis/read');
+    const m = readManifest('public/data/studies/causal-understanding/manifest.json');
+    const t = tryTrials(m, '/base/data/studies/causal-understanding', 3);
+    expect(t.length).toBe(Math.min(3, m.trials.length));
+    const mains = m.trials.filter((x) => x.block === 'main').length;
+    expect(t.slice(0, Math.min(3, mains)).every((x) => x.id.startsWith('main/'))).toBe(true);
+    for (const x of t) {
+      expect(x.left.correct !== x.right.correct).toBe(true);
+      const trial = m.trials.find((y) => y.id === x.id)!;
+      const max = x.left.correct ? x.left : x.right;
+      expect(max.src).toBe(`/base/data/studies/causal-understanding/${trial.max.file}`);
+      expect(max.activation).toBe(trial.max.activation);
+      expect(x.references.none).toEqual([]);
+    }
+    expect(JSON.stringify(tryTrials(m, '/b', 3))).toBe(JSON.stringify(tryTrials(m, '/b', 3)));
+  });
+});

@@ -10,12 +10,15 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { analyze } from '../../src/experiment/analysis/analyze';
-import { readGlimpseJson } from '../../src/experiment/analysis/read-glimpse';
+import { readGlimpseCsv, readGlimpseJson } from '../../src/experiment/analysis/read-glimpse';
 import { binomialHalfWidth } from '../../src/experiment/analysis/stats';
 import { computeBaselines } from '../../src/experiment/baselines/compute';
 import { runPilot } from '../../src/experiment/observers/pilot';
 import { exportSchema } from '../../src/experiment/records';
 import type { Manifest } from '../../src/experiment/manifest';
+import { buildServer } from '../../src/experiment/server/app';
+import { openSqliteStore } from '../../src/experiment/server/sqlite-store';
+import { serverStudy } from '../../src/experiment/server/studies';
 import { writeFixtureStimuli } from './fixtures/experiment-stimuli';
 
 let manifest: Manifest;
@@ -88,5 +91,32 @@ describe('baselines', () => {
   });
   it('refuses an unknown baseline with the known ones', async () => {
     await expect(computeBaselines(manifest, dir, ['centre'])).rejects.toThrow("unknown baseline 'centre'; known: center, variance, saliency");
+  });
+});
+
+describe('through the collection server', () => {
+  it('simulated participants use the real API (127.0.0.1, port 0); the server\'s export analyses to 100 % for the oracle', async () => {
+    const store = openSqliteStore(join(dir, 'pilot.sqlite'));
+    const app = await buildServer({ store, studies: new Map([[manifest.study, serverStudy(manifest)]]), adminToken: 'admin-token-for-the-pilot-test' });
+    try {
+      const address = await app.listen({ host: '127.0.0.1', port: 0 });
+      await runPilot(manifest, dir, { observer: { strategy: 'oracle', noise: 0, lapse: 0 }, participants: 6, seed: 8, server: address });
+      const res = await fetch(`${address}/api/studies/${manifest.study}/export?format=json`, { headers: { authorization: 'Bearer admin-token-for-the-pilot-test' } });
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      const r = analyze(readGlimpseJson(text, 'server-export.json', manifest, dir));
+      expect(r.participants.total).toBe(6);
+      // The server assigned the cells: 6 participants over 3 conditions x 2 image sets.
+      expect(r.accuracy.map((a) => a.n)).toEqual([2, 2, 2]);
+      for (const a of r.accuracy) expect(a.mean).toBe(1);
+      // The CSV export reads to the same numbers.
+      const csv = await (await fetch(`${address}/api/studies/${manifest.study}/export?format=csv`, { headers: { authorization: 'Bearer admin-token-for-the-pilot-test' } })).text();
+      const c = analyze(readGlimpseCsv(csv, 'server-export.csv', manifest, dir));
+      expect(c.accuracy).toEqual(r.accuracy);
+      expect(c.participants.included).toBe(r.participants.included);
+    } finally {
+      await app.close();
+      await store.close();
+    }
   });
 });
