@@ -67,7 +67,7 @@ export class AdversarialElement extends LiveFigure {
     });
     const row = el('span', 'gs-option-row');
     row.append(this.slider, this.readout);
-    refs.controls.append(field('Attack', this.attackSelect), field('ε (L-inf)', row), field('Fool into class', refs.targetSelect), refs.fileInput.parentElement!);
+    refs.controls.append(field('Attack', this.attackSelect), field('Epsilon (L-inf)', row), field('Fool into class', refs.targetSelect), refs.fileInput.parentElement!);
     const original = el('div', 'gs-panel');
     original.append(refs.inputCanvas, refs.inputCaption);
     this.panels = {
