@@ -15,6 +15,7 @@ import { binomialHalfWidth } from '../../src/experiment/analysis/stats';
 import { computeBaselines } from '../../src/experiment/baselines/compute';
 import { runPilot } from '../../src/experiment/observers/pilot';
 import { exportSchema } from '../../src/experiment/records';
+import { buildPlan, nextTrial } from '../../src/experiment/session/plan';
 import type { Manifest } from '../../src/experiment/manifest';
 import { buildServer } from '../../src/experiment/server/app';
 import { openSqliteStore } from '../../src/experiment/server/sqlite-store';
@@ -38,23 +39,38 @@ describe('model observers', () => {
     expect(exportSchema.safeParse(e).success).toBe(true);
     expect(mainRecords(e).every((t) => t.correct)).toBe(true);
     expect(e.sessions.every((s) => s.practiceAttempts === (s.condition === 'none' ? 0 : 1))).toBe(true);
+    // Every record is the one the session page's plan asks for next, with its side.
+    for (const s of e.sessions) {
+      const plan = buildPlan(manifest, s);
+      s.trials.forEach((t, i) => {
+        const next = nextTrial(plan, s.trials.slice(0, i), s.seed)!;
+        expect([next.trial.id, next.leftQuery, next.index]).toEqual([t.trialId, t.leftQuery, t.index]);
+      });
+      expect(nextTrial(plan, s.trials, s.seed)).toBeNull();
+    }
     const r = analyze(readGlimpseJson(JSON.stringify(e), 'oracle.json', manifest, dir));
     for (const a of r.accuracy) expect(a.mean, a.condition).toBe(1);
     expect(r.participants.excluded).toBe(0);
   });
 
-  it('chance scores 50 % within the 99.9 % binomial bound over 1,200 main trials', async () => {
+  it('chance scores 50 % within the 99.9 % binomial bound over the main trials of 100 participants', async () => {
     const e = await runPilot(manifest, dir, { observer: { strategy: 'chance', noise: 1, lapse: 0 }, participants: 100, seed: 2 });
+    // A chance participant passes the 2-trial practice with p = 1/4 a round and gives up after 8
+    // rounds (0.75^8 = 10 % never reach the main trials, as the session's practice loop demands).
+    const gaveUp = e.sessions.filter((s) => !s.trials.some((t) => t.block === 'main'));
+    expect(gaveUp.every((s) => s.practiceAttempts === 8)).toBe(true);
     const main = mainRecords(e);
-    expect(main.length).toBe(1200);
+    const n = main.length;
+    expect(n).toBe(12 * (100 - gaveUp.length));
+    expect(n).toBeGreaterThan(1000);
     const k = main.filter((t) => t.correct).length;
-    // |k - 600| <= z(0.9995) sqrt(1200 * .25) = 3.29 * 17.3 = 57 correct answers (4.75 points).
-    const bound = binomialHalfWidth(1200, 0.5, 0.999);
-    expect(bound).toBeCloseTo(57, 0);
-    expect(Math.abs(k - 600)).toBeLessThanOrEqual(bound);
-    // Sides are random too: the left query is the max one about half the time.
+    // |k - n/2| <= z(0.9995) sqrt(n / 4): about 57 answers (4.75 points) at n = 1,200.
+    const bound = binomialHalfWidth(n, 0.5, 0.999);
+    expect(bound).toBeCloseTo(3.2905 * Math.sqrt(n / 4), 2);
+    expect(Math.abs(k - n / 2)).toBeLessThanOrEqual(bound);
+    // Sides come from the session's plan: the left query is the max one about half the time.
     const left = main.filter((t) => t.leftQuery === 'max').length;
-    expect(Math.abs(left - 600)).toBeLessThanOrEqual(bound);
+    expect(Math.abs(left - n / 2)).toBeLessThanOrEqual(bound);
   });
 
   it('is seeded: the same seed gives the same export, another seed another one', async () => {

@@ -10,7 +10,8 @@ import type { ExportSession, SessionAssignment, StudyExport } from '../records';
 import type { Condition } from '../study';
 import { saliencyMaps } from '../baselines/saliency';
 import { evidenceScale, type ObserverSpec } from './observer';
-import { simulateParticipant, shuffle, type Simulation } from './participant';
+import { simulateParticipant, type Simulation } from './participant';
+import { shuffle } from '../shuffle';
 import { StimulusLoader, type TrialImages } from './stimuli';
 import { getStrategy, type Pixels, type TrialView } from './strategies';
 import { mulberry32 } from '../../methods/random';
@@ -45,16 +46,18 @@ export async function prepareSimulation(manifest: Manifest, dir: string, options
   let featureOf: Map<Pixels, Float32Array> | undefined;
   if (strategy.id === 'feature-match') {
     const { penultimateFeatures } = await import('./features');
-    const pix = [...new Set(all.flatMap((t) => [t.queries[0].image, t.queries[1].image, ...Object.values(t.references).flat()]))];
+    const pix = [...new Set(all.flatMap((t) => [t.queries[0].image, t.queries[1].image, ...(t.distractor ? [t.distractor] : []), ...Object.values(t.references).flat()]))];
     const f = await penultimateFeatures(options.featureModel ?? otherModel(manifest.model), pix);
     featureOf = new Map(pix.map((p, i) => [p, f[i]]));
   }
   const view = (trial: ManifestTrial, condition: Condition): TrialView => {
     const t = images.get(trial.id)!;
     const references = condition === 'none' ? [] : t.references[condition];
+    // As the page shows it (session/plan.ts queryMin): in None catch trials the wrong option is another picture.
+    const queries: TrialView['queries'] = condition === 'none' && t.distractor ? [t.queries[0], { ...t.queries[1], image: t.distractor }] : t.queries;
     return {
-      trialId: trial.id, condition, base: t.base, queries: t.queries, references, saliency: salOf.get(trial.id),
-      features: featureOf ? { queries: [featureOf.get(t.queries[0].image)!, featureOf.get(t.queries[1].image)!], references: references.map((r) => featureOf!.get(r)!) } : undefined,
+      trialId: trial.id, condition, base: t.base, queries, references, saliency: salOf.get(trial.id),
+      features: featureOf ? { queries: [featureOf.get(queries[0].image)!, featureOf.get(queries[1].image)!], references: references.map((r) => featureOf!.get(r)!) } : undefined,
     };
   };
   const conditions = options.conditions ?? manifest.conditions;

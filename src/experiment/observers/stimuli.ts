@@ -19,6 +19,8 @@ export interface TrialImages {
   references: Record<Exclude<Condition, 'none'>, Pixels[]>;
   /** Uint8 pixels of the base, for a model's preprocessing. */
   baseBytes: Uint8Array;
+  /** None catch trials: the picture of a different image shown as the wrong option. */
+  distractor?: Pixels;
 }
 
 export class StimulusLoader {
@@ -69,6 +71,7 @@ export class StimulusLoader {
         mixed: await refs(trial.references.mixed),
         blur: await refs(trial.references.blur),
       },
+      distractor: trial.noneDistractor ? (await this.image(trial.noneDistractor)).pixels : undefined,
     };
   }
 }

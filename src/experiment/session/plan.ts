@@ -9,7 +9,7 @@
  */
 import { mulberry32 } from '../../methods/random';
 import type { Block, Manifest, ManifestTrial } from '../manifest';
-import { shuffle } from '../observers/participant';
+import { shuffle } from '../shuffle';
 import type { SessionAssignment, TrialRecord } from '../records';
 
 export interface Plan {
