@@ -29,9 +29,9 @@ export function checkTargetIndex(info: ModelInfo, target: number, method: string
 export function releaseFailedTape(): void {
   const state = tf.engine().state as unknown as {
     gradientDepth: number;
-    activeTape: { saved?: tf.Tensor[] }[] | null;
+    activeTape: { saved?: tf.Tensor[] }[] | null | undefined;
   };
-  if (state.gradientDepth !== 0 || state.activeTape === null) return;
+  if (state.gradientDepth !== 0 || state.activeTape == null) return; // undefined before the first gradient
   for (const node of state.activeTape) for (const tensor of node.saved ?? []) tensor.dispose();
   state.activeTape = null;
 }
