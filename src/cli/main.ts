@@ -44,6 +44,16 @@ const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./top-examples')).topExamplesCommand,
   },
   {
+    name: 'dissect',
+    summary: 'Network Dissection: label conv units by IoU with concept masks (site cache or your masks)',
+    load: async () => (await import('./dissect')).dissectCommand,
+  },
+  {
+    name: 'tcav',
+    summary: 'TCAV: is a class sensitive to a concept? (CAVs, random runs, t-test)',
+    load: async () => (await import('./tcav')).tcavCommand,
+  },
+  {
     name: 'new',
     summary: 'scaffold an article (content/articles/<slug>.mdx + .bib) or a course',
     load: async () => (await import('./new')).newCommand,

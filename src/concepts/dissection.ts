@@ -16,7 +16,7 @@ import { unitTap } from '../views/top-examples';
 import { IouTally } from './iou';
 import { UpperQuantile } from './quantile';
 import type { ConceptProbe, Vocabulary } from './types';
-import { upsample, upsamplePlan, UPSAMPLE_MODES, type UpsampleMode } from './upsample';
+import { upsampleChannel, upsamplePlan, UPSAMPLE_MODES, type UpsampleMode } from './upsample';
 
 export const dissectionOptions = z.object({
   /** Layers to dissect (conv layers are read at their BN/activation output); default every conv layer. */
@@ -151,57 +151,55 @@ export async function dissect(model: Model, probe: ConceptProbe, options: Partia
   const plans = targets.map((t) => upsamplePlan(o.upsample, [t.info.outputShape[0], t.info.outputShape[1]], probe.maskSize, [info.inputShape[0], info.inputShape[1]], t.rf));
   const wanted = tops.map((t) => t.byImage());
   const masks = targets.map(() => new Map<string, string>());
-  // Pass 2: dataset-wide intersections and unions.
+  const out = new Float32Array(H * W);
+  const tmp = new Float32Array(H * W * 2);
+  // Pass 2: dataset-wide intersections and unions. Maps come back at their own resolution; only
+  // (image, unit) pairs whose maximum exceeds the threshold are upsampled (most are not).
   for (let start = 0; start < n; start += o.batchSize) {
     if (signal?.aborted) throw new Error('dissection: cancelled');
     const end = Math.min(n, start + o.batchSize);
-    const b = end - start;
-    const imageMasks = Array.from({ length: b }, (_, i) => probe.masks(start + i));
-    const S = Math.max(...imageMasks.map((m) => m.segmentConcepts.length));
-    const segs = new Int32Array(b * H * W);
-    const segArea = new Float64Array(b * S);
-    imageMasks.forEach((m, i) => {
-      if (m.segments.length !== H * W) throw new Error(`dissection: probe '${probe.name}' image ${start + i} has a mask of ${m.segments.length} pixels; the probe's mask size ${H}x${W} needs ${H * W}`);
-      for (let p = 0; p < H * W; p++) {
-        const s = m.segments[p];
-        segs[i * H * W + p] = s;
-        segArea[i * S + s]++;
-      }
-    });
-    const entriesOf = targets.map((_, ti) => [...wanted[ti].entries()]
-      .filter(([img]) => img >= start && img < end)
-      .flatMap(([img, units]) => units.map((u): [number, number] => [img, u])));
-    const out = tf.tidy(() => {
+    const maps = tf.tidy(() => {
       const res = model.forward(probe.images.batch(start, end), { taps }).taps;
-      const onehot = tf.oneHot(tf.tensor2d(segs, [b, H * W], 'int32'), S);
-      return targets.map((t, ti) => {
-        const k = t.info.outputShape[2];
-        const up = upsample(res[t.tap] as tf.Tensor4D, plans[ti]);
-        const on = tf.reshape(tf.cast(tf.greater(up, tf.tensor1d(thresholds[ti])), 'float32'), [b, H * W, k]);
-        const entries = entriesOf[ti];
-        // Few entries per batch (topK per unit over the whole probe): slice them one by one.
-        const picked = entries.length > 0
-          ? tf.stack(entries.map(([img, u]) => tf.reshape(tf.slice(on, [img - start, 0, u], [1, H * W, 1]), [H * W])))
-          : tf.zeros([0]);
-        return [tf.matMul(on, onehot, true, false), tf.sum(on, 1), picked];
-      });
+      return targets.map((t) => res[t.tap]);
     });
-    for (let ti = 0; ti < targets.length; ti++) {
-      const [overlap, area, picked] = out[ti];
-      const entries = entriesOf[ti];
-      const k = targets[ti].info.outputShape[2];
-      const ov = (await overlap.data()) as Float32Array;
-      const ar = (await area.data()) as Float32Array;
-      imageMasks.forEach((m, i) => {
-        tallies[ti].add(m, ar.subarray(i * k, (i + 1) * k), ov.subarray(i * k * S, (i + 1) * k * S), segArea.subarray(i * S, (i + 1) * S), S);
+    const data: Float32Array[] = [];
+    for (const m of maps) data.push((await m.data()) as Float32Array);
+    maps.forEach((m) => m.dispose());
+    for (let i = 0; i < end - start; i++) {
+      const m = probe.masks(start + i);
+      if (m.segments.length !== H * W) throw new Error(`dissection: probe '${probe.name}' image ${start + i} has a mask of ${m.segments.length} pixels; the probe's mask size ${H}x${W} needs ${H * W}`);
+      const S = m.segmentConcepts.length;
+      const segArea = new Float64Array(S);
+      for (let p = 0; p < H * W; p++) segArea[m.segments[p]]++;
+      targets.forEach((t, ti) => {
+        const [h, w, k] = t.info.outputShape;
+        const offset = i * h * w * k;
+        const a = data[ti];
+        const area = new Float64Array(k);
+        const overlap = new Float64Array(k * S);
+        const want = wanted[ti].get(start + i);
+        for (let u = 0; u < k; u++) {
+          const thr = thresholds[ti][u];
+          let max = -Infinity;
+          for (let p = 0; p < h * w; p++) max = Math.max(max, a[offset + p * k + u]);
+          const keep = want?.includes(u) ?? false;
+          if (!(max > thr)) {
+            if (keep) masks[ti].set(`${start + i}:${u}`, packBits(new Uint8Array(H * W)));
+            continue;
+          }
+          upsampleChannel(a, offset, [h, w], k, u, plans[ti], out, tmp);
+          let count = 0;
+          for (let p = 0; p < H * W; p++) {
+            if (out[p] > thr) {
+              count++;
+              overlap[u * S + m.segments[p]]++;
+            }
+          }
+          area[u] = count;
+          if (keep) masks[ti].set(`${start + i}:${u}`, packBits(out.map((v) => (v > thr ? 1 : 0))));
+        }
+        tallies[ti].add(m, area, overlap, segArea, S);
       });
-      if (entries.length > 0) {
-        const bits = (await picked.data()) as Float32Array;
-        entries.forEach(([img, u], e) => masks[ti].set(`${img}:${u}`, packBits(bits.subarray(e * H * W, (e + 1) * H * W))));
-      }
-      overlap.dispose();
-      area.dispose();
-      picked.dispose();
     }
     onProgress?.(n + end, total);
   }

@@ -104,3 +104,32 @@ export function gatherUpsample(a: tf.Tensor4D, plan: UpsamplePlan): tf.Tensor4D 
     tf.mul(tf.gather(r, tf.tensor1d(cols.i1, 'int32'), 2), tf.sub(1, wc)),
   ) as tf.Tensor4D;
 }
+
+/**
+ * One channel of one image upsampled by the plan into `out` (H * W), in plain JS: the dissection's
+ * second pass runs this only for the (image, unit) pairs whose maximum passes the unit's threshold,
+ * since an interpolated value never exceeds the largest value it interpolates.
+ * `map` is [h, w, channels] row-major; `tmp` a scratch buffer of H * w.
+ */
+export function upsampleChannel(map: ArrayLike<number>, offset: number, grid: [number, number], channels: number, channel: number, plan: UpsamplePlan, out: Float32Array, tmp: Float32Array): void {
+  const [h, w] = grid;
+  const [H, W] = plan.size;
+  if (plan.identity) {
+    for (let p = 0; p < h * w; p++) out[p] = map[offset + p * channels + channel];
+    return;
+  }
+  const { rows, cols } = plan;
+  for (let Y = 0; Y < H; Y++) {
+    const r0 = offset + rows.i0[Y] * w * channels + channel;
+    const r1 = offset + rows.i1[Y] * w * channels + channel;
+    const a = rows.w0[Y];
+    for (let x = 0; x < w; x++) tmp[Y * w + x] = a * map[r0 + x * channels] + (1 - a) * map[r1 + x * channels];
+  }
+  for (let Y = 0; Y < H; Y++) {
+    const row = Y * w;
+    for (let X = 0; X < W; X++) {
+      const a = cols.w0[X];
+      out[Y * W + X] = a * tmp[row + cols.i0[X]] + (1 - a) * tmp[row + cols.i1[X]];
+    }
+  }
+}

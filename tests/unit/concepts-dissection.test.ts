@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dissect, packBits, unpackBits } from '../../src/concepts/dissection';
 import { IouTally } from '../../src/concepts/iou';
 import { exactUpperQuantile, UpperQuantile } from '../../src/concepts/quantile';
-import { axisTaps, fieldSource, gatherUpsample, upsample, upsamplePlan } from '../../src/concepts/upsample';
+import { axisTaps, fieldSource, gatherUpsample, upsample, upsampleChannel, upsamplePlan } from '../../src/concepts/upsample';
 import { mulberry32 } from '../../src/methods/random';
 import { arrayProbe, arraySource, identityUnits } from './concepts-nets';
 
@@ -112,6 +112,19 @@ describe('upsampling', () => {
     expect(Array.from(taps.i0)).toEqual([0, 0, 1, 1, 2, 2, 3, 3]);
     expect(Array.from(taps.w0)).toEqual([1, 0.5, 1, 0.5, 1, 0.5, 1, 1]);
     expect(() => upsamplePlan('receptive-field', [4, 4], [8, 8], [8, 8])).toThrow(/receptive field/);
+  });
+
+  it('the plain-JS channel upsampling equals the tfjs one in both modes', () => {
+    const rng = mulberry32(5);
+    const a = tf.tensor4d(Float32Array.from({ length: 4 * 4 * 3 }, () => rng()), [1, 4, 4, 3]);
+    const rf = { layer: 'x', size: [3, 3] as [number, number], stride: [2, 2] as [number, number], offset: [-1, -1] as [number, number], global: false };
+    for (const mode of ['bilinear', 'receptive-field'] as const) {
+      const plan = upsamplePlan(mode, [4, 4], [8, 8], [8, 8], rf);
+      const ref = upsample(a, plan).dataSync();
+      const out = new Float32Array(64);
+      upsampleChannel(a.dataSync(), 0, [4, 4], 3, 2, plan, out, new Float32Array(128));
+      for (let p = 0; p < 64; p++) expect(out[p]).toBeCloseTo(ref[p * 3 + 2], 5);
+    }
   });
 
   it('packs and unpacks mask bits', () => {
