@@ -8,6 +8,7 @@ import rehypeSidenotes from './src/markdown/rehype-sidenotes.ts';
 import glimpsePublish from './src/markdown/integration.ts';
 import { embedBundle } from './src/embed/integration.ts';
 import glimpseGallery from './src/synthesis/gallery/integration.ts';
+import glimpseStudies from './src/experiment/stimuli/integration.ts';
 
 export default defineConfig({
   site: 'http://localhost:4321',
@@ -18,7 +19,8 @@ export default defineConfig({
   // embedBundle: dist/embed/glimpse.js, the script-tag embed (docs/embedding.md), built after the site.
   // glimpsePublish (last, so it sees everything): Pagefind search index, then the internal link check.
   // glimpseGallery: before the build, the feature-visualization gallery is made current (cache hits: well under 1 s).
-  integrations: [glimpseGallery(), mdx(), embedBundle(), glimpsePublish()],
+  // glimpseStudies: likewise every study's stimuli (content/studies, docs/experiment.md).
+  integrations: [glimpseGallery(), glimpseStudies(), mdx(), embedBundle(), glimpsePublish()],
   vite: {
     worker: { format: 'es' },
     // tfjs is only ever imported inside the compute worker; keep it out of dependency pre-bundling.

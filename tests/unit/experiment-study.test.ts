@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { newStudy, unitLayersOf } from '../../src/cli/new-study';
 import { listStudies, loadStudy, parseStudy } from '../../src/experiment/load-study';
+import { checkManifest } from '../../src/experiment/stimuli/check';
 import { poolNeeded, resolveStudy } from '../../src/experiment/stimuli/resolve';
 import type { LayerInfo, ModelInfo } from '../../src/model/types';
 
@@ -41,6 +42,13 @@ describe('study files', () => {
     expect(study.occluder).toEqual({ fraction: 0.4, stride: 2 });
     expect(poolNeeded(study)).toBe(200);
     expect(loadStudy('fashion-features').model).toBe('fashion-cnn');
+  });
+
+  it('ships stimuli that are current for every shipped study (edit a study, run glimpse experiment build)', () => {
+    for (const id of listStudies()) {
+      const fresh = checkManifest(loadStudy(id));
+      expect(fresh.current ? 'current' : `${id}: ${fresh.reason}`).toBe('current');
+    }
   });
 
   it('fills defaults with the authors\' constants', () => {

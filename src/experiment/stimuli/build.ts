@@ -160,10 +160,18 @@ async function materialize(study: Study, file: string, model: Executor, todo: Pl
 function flatUnits(manifest: Manifest): string[] {
   const byUnit = new Map<string, number[]>();
   for (const t of manifest.trials) byUnit.set(t.unit, [...(byUnit.get(t.unit) ?? []), t.relativeDifference]);
-  return [...byUnit].flatMap(([unit, rel]) => {
+  const flat = [...byUnit].flatMap(([unit, rel]) => {
     const mean = rel.reduce((a, b) => a + b, 0) / rel.length;
     return mean < 0.01 ? [`warning: unit ${unit}: mean relative activation difference ${(100 * mean).toFixed(2)} %; its max and min queries are nearly equal (a linear layer's spatial mean hardly changes under a mean-colour occluder)`] : [];
   });
+  // Synthetic references weaker than every natural one: the optimization did not find the unit.
+  const weak = [...new Map(manifest.trials.map((t) => [t.unit, t])).values()].flatMap((t) => {
+    const synth = t.references.synthetic.map((r) => r.activation ?? 0);
+    const natural = Math.min(...t.references.natural.map((r) => r.activation ?? 0));
+    const mean = synth.reduce((a, b) => a + b, 0) / Math.max(1, synth.length);
+    return synth.length > 0 && mean < natural ? [`warning: unit ${t.unit}: its synthetic references activate it ${mean.toFixed(3)} on average, less than its weakest natural reference (${natural.toFixed(3)}); more synthesis.steps or a lower synthesis.diversity may help`] : [];
+  });
+  return [...flat, ...weak];
 }
 
 function writeManifest(study: Study, model: Executor, plan: PlannedJob[], paths: ReturnType<typeof studyPaths>): Manifest {
