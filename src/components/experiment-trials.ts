@@ -1,6 +1,7 @@
 /**
  * Which trials the article's try-it figure shows, from a stimulus manifest, at build time: main
- * trials first (then catch, then practice when a manifest has few), the side of the correct query
+ * trials first (then catch, then practice when a manifest has few), spread over layers and units (one
+ * trial per layer in turn, each from a unit not shown yet, so three trials show three layers), the side of the correct query
  * fixed per trial by a hash of its id (the reader sees both sides), image URLs under the site base.
  * Pure; the unit test checks the choice and the sides.
  */
@@ -23,7 +24,8 @@ export const TRY_CONDITIONS = ['synthetic', 'natural', 'none'] as const;
 
 export function tryTrials(manifest: Manifest, urlBase: string, count: number): TryTrial[] {
   const order = { main: 0, catch: 1, practice: 2 } as const;
-  const picked = [...manifest.trials].sort((a, b) => order[a.block] - order[b.block]).filter((t) => t.block !== 'catch' || t.noneDistractor === undefined).slice(0, count);
+  const candidates = [...manifest.trials].sort((a, b) => order[a.block] - order[b.block]).filter((t) => t.block !== 'catch' || t.noneDistractor === undefined);
+  const picked = spread(candidates, count);
   const url = (f: string) => `${urlBase}/${f}`;
   return picked.map((t) => {
     const maxLeft = hashUnit(t.id) < 0.5;
@@ -35,4 +37,22 @@ export function tryTrials(manifest: Manifest, urlBase: string, count: number): T
       references: { synthetic: t.references.synthetic.map((r) => url(r.file)), natural: t.references.natural.map((r) => url(r.file)), none: [] },
     };
   });
+}
+
+/** Up to `count` trials, taking in turn one from each layer (first unseen unit first), in input order. */
+function spread<T extends { unit: string }>(trials: T[], count: number): T[] {
+  const layers = [...new Set(trials.map((t) => t.unit.split(':')[0]))];
+  const picked: T[] = [];
+  const seenUnits = new Set<string>();
+  while (picked.length < Math.min(count, trials.length)) {
+    const before = picked.length;
+    for (const layer of layers) {
+      if (picked.length >= count) break;
+      const left = trials.filter((t) => !picked.includes(t) && t.unit.split(':')[0] === layer);
+      const next = left.find((t) => !seenUnits.has(t.unit)) ?? left[0];
+      if (next) { picked.push(next); seenUnits.add(next.unit); }
+    }
+    if (picked.length === before) break;
+  }
+  return picked;
 }

@@ -52,6 +52,9 @@ describe('the try-it figure', () => {
       expect(max.activation).toBe(trial.max.activation);
       expect(x.references.none).toEqual([]);
     }
+    // Spread over layers: as many distinct layers as the manifest has, up to three.
+    const layers = new Set(m.trials.map((x) => x.unit.split(':')[0])).size;
+    expect(new Set(t.map((x) => x.unit.split(':')[0])).size).toBe(Math.min(3, layers));
     expect(JSON.stringify(tryTrials(m, '/b', 3))).toBe(JSON.stringify(tryTrials(m, '/b', 3)));
   });
 });
