@@ -183,3 +183,35 @@ describe('dissect on hand-made units', () => {
     await expect(dissect(model, wrong)).rejects.toThrow(/mask of 10 pixels.*8x8 needs 64/);
   });
 });
+
+describe('dissect end to end: a corner mark seen by a 4 x 4 map upsampled to 8 x 8 masks', () => {
+  // 100 images, one unit, 1,600 positions: (n - 1) q = 7.995 reads the 8th and 9th largest values.
+  // Images 0..3 fire 2 at cell (0, 0); images 4..7 fire 1.5 at cell (3, 3); everything else is 0,
+  // so T = 0 + (8 - 7.995) * 1.5 = 0.0075. Half-pixel bilinear 4 -> 8 weights cell 0 by
+  // [1, .75, .25, 0, ...] along each axis, so a corner cell's mask is the 3 x 3 block it reaches.
+  // The mark: the 2 x 2 corner in images 0..3 and 8 (image 8's unit is silent), category labelled
+  // in images 0..3 and 8 only. Dataset IoU = (4 * 4) / (4 * 9 + 4) = 0.4; per-image mean: 16/45; without
+  // the category-aware union images 4..7 would add 4 * 9 to it (16 / 76); a threshold from the
+  // per-image maxima (T = 2) would leave no mask at all.
+  const n = 100;
+  const images = Array.from({ length: n }, (_, i) => {
+    const x = new Float32Array(16);
+    if (i < 4) x[0] = 2;
+    else if (i < 8) x[15] = 1.5;
+    return x;
+  });
+  const corner = new Uint8Array(64);
+  for (const p of [0, 1, 8, 9]) corner[p] = 1;
+  const segments = images.map((_, i) => (i < 4 || i === 8 ? corner : new Uint8Array(64)));
+  const probe = arrayProbe(arraySource(images, [4, 4, 1]), [8, 8], segments, [[], [0]], (i) => (i < 4 || i === 8 ? [0] : []), [{ id: 'mark:mark', category: 'mark', name: 'mark' }], ['mark']);
+
+  it('gives IoU 0.4 with the threshold over every position, bilinear masks and the category-aware union', async () => {
+    const d = await dissect(identityUnits(4, 4, 1), probe, { topK: 1 });
+    const [unit] = d.layers[0].units;
+    expect(unit.threshold).toBeCloseTo(0.0075, 6);
+    expect(unit.label.iou).toBeCloseTo(0.4, 5);
+    // The kept top mask is image 0's 3 x 3 corner block.
+    const mask = unpackBits(unit.top[0].mask, 64);
+    expect(Array.from(mask).flatMap((v, p) => (v ? [p] : []))).toEqual([0, 1, 2, 8, 9, 10, 16, 17, 18]);
+  });
+});
