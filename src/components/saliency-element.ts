@@ -52,6 +52,11 @@ export class SaliencyElement extends LiveFigure {
     return getClient().crashOnNextRun();
   }
 
+  /** Test hook: the worker's next run calls close(), dying without an error. */
+  closeWorkerOnNextRun(): Promise<void> {
+    return getClient().closeOnNextRun();
+  }
+
   private get view(): ViewRefs | undefined {
     return this.refs as ViewRefs | undefined;
   }

@@ -6,7 +6,7 @@
  * `client.stream(name, request, onFrame)`, with request/result/frame types read from the table.
  * With a `key` (one per figure) the latest request wins: a request superseded before it starts is
  * never sent, and a running one is told to cancel, so dragging a slider never queues work. A
- * worker that errors or misses a generous deadline is terminated; its pending requests reject with
+ * worker that errors, ends silently (its life lock, below) or misses a generous deadline is terminated; its pending requests reject with
  * WorkerCrashedError and the next call starts a fresh worker. Imports comlink, never tfjs.
  */
 import * as Comlink from 'comlink';
@@ -140,6 +140,11 @@ export class ComputeClient {
   view(request: ViewRequest): Promise<ViewResult> { return this.op('views', request); }
   bench(ref: ModelRef, method: string, runs: number): Promise<BenchTimings> { return this.op('attribution-bench', { ...ref, method, runs }); }
   synthesize(request: SynthesisRequest, onFrame: (frame: SynthesisFrame) => void): Running<SynthesisResult> { return this.stream('synthesis', request, onFrame); }
+
+  /** Test hook: the worker's next 'attribution' call calls close(): it dies without an error. */
+  async closeOnNextRun(): Promise<void> {
+    await this.withWorker('close hook', (api) => Promise.resolve(api.closeOnNextRun()));
+  }
 
   /** Test hook: the worker's next 'attribution' call dies with an uncaught error. */
   async crashOnNextRun(): Promise<void> {
@@ -280,8 +285,29 @@ export const browserWorkerFactory: WorkerFactory = (onCrash) => {
     onCrash(`the compute worker crashed: ${event.message || 'script error (could not load or threw)'}`);
   });
   worker.addEventListener('messageerror', () => onCrash('the compute worker sent a message that could not be read'));
-  return { api: Comlink.wrap<ComputeApi>(worker) as unknown as ComputeApi, terminate: () => worker.terminate() };
+  const api = Comlink.wrap<ComputeApi>(worker) as unknown as ComputeApi;
+  watchLifeLock(api, onCrash);
+  return { api, terminate: () => worker.terminate() };
 };
+
+let workerSerial = 0;
+
+/**
+ * Notices a worker that dies silently (close() inside it, or the browser killing it), which fires
+ * no error event and left figures waiting for the 120 s deadline: the worker holds a Web Lock for
+ * its life, and the page's request for the same lock is granted the moment the worker is gone,
+ * even while the worker is busy in one long synchronous op (where a heartbeat could not answer).
+ * Without navigator.locks (insecure http origins), the deadline remains. A worker terminated by
+ * the client releases its lock too; the client ignores reports about a worker it already dropped.
+ */
+function watchLifeLock(api: ComputeApi, onCrash: (reason: string) => void): void {
+  if (typeof navigator === 'undefined' || !('locks' in navigator)) return;
+  const name = `glimpse-compute-worker-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${++workerSerial}`;
+  void Promise.resolve(api.holdLifeLock(name)).then((held) => {
+    if (!held) return;
+    void navigator.locks.request(name, () => onCrash('the compute worker stopped without an error (it closed, or the browser ended it)'));
+  }, () => undefined);
+}
 
 let shared: ComputeClient | undefined;
 

@@ -20,6 +20,7 @@ async function guard<T>(fn: (e: Engine) => Promise<T>): Promise<T> {
 }
 
 let crashNext = false;
+let closeNext = false;
 
 const api: ComputeApi = {
   init: (preferred) => guard((e) => e.init(preferred)),
@@ -33,6 +34,11 @@ const api: ComputeApi = {
       });
       return new Promise(() => undefined);
     }
+    if (closeNext && op === 'attribution') {
+      closeNext = false;
+      self.close(); // no error event, no answer: only the life lock tells the page
+      return new Promise(() => undefined);
+    }
     return guard(async (e) => {
       const { result, transfer } = await e.call(op, id, request, onFrame);
       return Comlink.transfer(result, transfer);
@@ -44,6 +50,17 @@ const api: ComputeApi = {
   crashOnNextRun: () => {
     crashNext = true;
   },
+  closeOnNextRun: () => {
+    closeNext = true;
+  },
+  holdLifeLock: (name) => new Promise<boolean>((held) => {
+    if (!('locks' in navigator)) return held(false);
+    // The callback's promise never settles: the lock is released only when this worker ends.
+    void navigator.locks.request(name, () => {
+      held(true);
+      return new Promise<never>(() => undefined);
+    });
+  }),
 };
 
 Comlink.expose(api);

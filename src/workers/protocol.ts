@@ -91,6 +91,14 @@ export interface ComputeApi {
   cancel(id: number): void;
   /** Test hook: the worker throws an uncaught error on its next 'attribution' call, as a real crash would. */
   crashOnNextRun(): void;
+  /**
+   * Takes the Web Lock `name` and holds it for the worker's whole life; resolves true once held
+   * (false where the worker has no navigator.locks). The browser releases it when the worker ends
+   * in any way, also silently (close(), killed), which is how the page notices a dead worker.
+   */
+  holdLifeLock(name: string): Promise<boolean>;
+  /** Test hook: the worker calls close() on its next 'attribution' call, dying without an error. */
+  closeOnNextRun(): void;
 }
 
 export function toPlainError(error: unknown): PlainError {

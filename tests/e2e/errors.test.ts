@@ -100,4 +100,24 @@ describe('recovering in the article', () => {
       await context.close();
     }
   });
+
+  it('a worker that dies silently (close()) is noticed within seconds, and Retry recovers', async () => {
+    const { page, context } = await open(browser, '/articles/saliency/?backend=wasm');
+    try {
+      const sel = '#fig-saliency';
+      await settle(page, sel);
+      await page.locator(sel).evaluate((el) => (el as HTMLElement & { closeWorkerOnNextRun(): Promise<void> }).closeWorkerOnNextRun());
+      const started = Date.now();
+      await page.locator(`${sel} .gs-next`).click();
+      await settle(page, sel, 'error');
+      expect(Date.now() - started).toBeLessThan(10_000); // the deadline alone took 120 s
+      expect(await page.locator(`${sel} .gs-error`).textContent()).toMatch(/stopped without an error/);
+      await forget(page, sel);
+      await page.locator(`${sel} .gs-retry`).click();
+      await settle(page, sel);
+      expect((await shown(page, sel)).backend).toBe('wasm');
+    } finally {
+      await context.close();
+    }
+  });
 });

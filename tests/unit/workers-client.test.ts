@@ -20,6 +20,8 @@ function fakeWorkers() {
       },
       cancel: (id) => { w.cancelled.push(id); },
       crashOnNextRun: () => undefined,
+      closeOnNextRun: () => undefined,
+      holdLifeLock: async () => false,
     };
     return { api, terminate: () => { w.terminated = true; } };
   };
@@ -104,6 +106,8 @@ describe('ComputeClient', () => {
       call: (op, id, request) => new Promise((answer) => { sent.push({ op, id, request, answer }); }),
       cancel: (id) => { cancelled.push(id); },
       crashOnNextRun: () => undefined,
+      closeOnNextRun: () => undefined,
+      holdLifeLock: async () => false,
     };
     const client = new ComputeClient(() => ({ api, terminate: () => undefined }));
     const view = (layer: string) => ({ model: 'm', modelsBase: '', view: 'filters' as const, options: { layer } });
