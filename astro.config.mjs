@@ -9,6 +9,7 @@ import glimpsePublish from './src/markdown/integration.ts';
 import { embedBundle } from './src/embed/integration.ts';
 import glimpseGallery from './src/synthesis/gallery/integration.ts';
 import glimpseStudies from './src/experiment/stimuli/integration.ts';
+import { testPages } from './src/test-pages/integration.ts';
 
 export default defineConfig({
   site: 'http://localhost:4321',
@@ -18,9 +19,10 @@ export default defineConfig({
   markdown: { remarkPlugins: [remarkMath, remarkGlimpse], rehypePlugins: [rehypeKatex, rehypeSidenotes] },
   // embedBundle: dist/embed/glimpse.js, the script-tag embed (docs/embedding.md), built after the site.
   // glimpsePublish (last, so it sees everything): Pagefind search index, then the internal link check.
+  // testPages: /test/figure/ and /test/bench/ only when GLIMPSE_TEST_PAGES=1 (the e2e suite, glimpse bench).
   // glimpseGallery: before the build, the feature-visualization gallery is made current (cache hits: well under 1 s).
   // glimpseStudies: likewise every study's stimuli (content/studies, docs/experiment.md).
-  integrations: [glimpseGallery(), glimpseStudies(), mdx(), embedBundle(), glimpsePublish()],
+  integrations: [glimpseGallery(), glimpseStudies(), mdx(), testPages(), embedBundle(), glimpsePublish()],
   vite: {
     worker: { format: 'es' },
     // tfjs is only ever imported inside the compute worker; keep it out of dependency pre-bundling.

@@ -47,7 +47,7 @@ npx vitest run --config vitest.config.ts --reporter=default --reporter=json \
   --outputFile.json="$results/unit.json" || unit_rc=$?
 
 step "build the site"
-npx astro build
+GLIMPSE_TEST_PAGES=1 npx astro build   # with /test/* pages, which only the e2e suite uses (src/test-pages)
 
 step "end-to-end tests (vitest + playwright-core, Debian Chromium)"
 e2e_rc=0
