@@ -26,7 +26,7 @@ beforeAll(async () => {
     const u = new URL(String(url));
     if (u.origin !== ORIGIN) throw new Error(`unexpected fetch ${u.href}`);
     const body = files[u.pathname] ?? readFileSync(`${REPO_ROOT}public${u.pathname}`, { flag: 'r' });
-    return new Response(body, { status: 200 });
+    return new Response(new Uint8Array(body), { status: 200 });
   });
   await tf.setBackend('cpu');
   await init('cpu');
