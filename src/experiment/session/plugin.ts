@@ -77,18 +77,20 @@ export class CausalChoicePlugin implements JsPsychPlugin<Info> {
     const buttons = (side: 'left' | 'right') => BUTTON_LABELS.map((label, i) => ({ label, i }))
       .filter(({ i }) => (side === 'left' ? i < 3 : i >= 3))
       .map(({ label, i }) => `<button type="button" class="cc-btn" data-index="${i}" aria-label="${side}, confidence ${label}">${label}</button>`).join('');
-    display.innerHTML = `<div class="cc">
+    display.innerHTML = `<div class="cc${refs ? '' : ' cc-no-refs'}">
       ${trial.header ? `<p class="cc-header">${trial.header}</p>` : ''}
       ${refs}
-      <figure class="cc-base">${img(trial.base, 'cc-img', 'the image')}<figcaption>The image</figcaption></figure>
-      <p class="cc-question">Which occluded image makes the unit respond <strong>more</strong>?</p>
-      <div class="cc-queries">
-        <figure class="cc-query" data-side="left">${img(left, 'cc-img', 'left choice')}<div class="cc-btns">${buttons('left')}</div></figure>
-        <figure class="cc-query" data-side="right">${img(right, 'cc-img', 'right choice')}<div class="cc-btns">${buttons('right')}</div></figure>
+      <div class="cc-task">
+        <figure class="cc-base">${img(trial.base, 'cc-img', 'the image')}<figcaption>The image</figcaption></figure>
+        <p class="cc-question">Which covered copy makes the unit respond <strong>more</strong>?</p>
+        <div class="cc-queries">
+          <figure class="cc-query" data-side="left">${img(left, 'cc-img', 'left choice')}<div class="cc-btns">${buttons('left')}</div></figure>
+          <figure class="cc-query" data-side="right">${img(right, 'cc-img', 'right choice')}<div class="cc-btns">${buttons('right')}</div></figure>
+        </div>
+        <p class="cc-scale">3 = very sure · 2 = fairly sure · 1 = guessing</p>
+        <p class="cc-feedback" role="status" aria-live="polite"></p>
+        <button type="button" class="cc-continue study-button" hidden>Continue</button>
       </div>
-      <p class="cc-scale">3 = very confident · 2 = fairly · 1 = guessing</p>
-      <p class="cc-feedback" role="status" aria-live="polite"></p>
-      <button type="button" class="cc-continue" hidden>Continue</button>
     </div>`;
     const shownAt = performance.now();
     let answered = false;

@@ -80,10 +80,12 @@ export function completionScreen(root: HTMLElement, v: CompletionView): void {
         <button type="submit" class="study-button">Submit the HIT</button></form>`
     : '';
   show(root, `<h2>Thank you!</h2>
-    <p>Your answers are saved. You have finished the study.</p>
+    <p>${v.dataUrl ? 'You have finished the study. Your answers are in the data file this page has just downloaded.' : 'Your answers are saved. You have finished the study.'}</p>
     ${v.code ? `<p>Your completion code: <strong class="study-code">${esc(v.code)}</strong></p>` : ''}
     ${redirect ? `<p><a class="study-button" href="${esc(redirect)}">Back to ${v.platform.kind === 'prolific' ? 'Prolific' : 'the study site'}</a> (you will be sent there in a few seconds)</p>` : ''}
     ${mturk}
-    ${v.dataUrl ? `<p>This computer has no study server: <a class="study-button" href="${v.dataUrl}" download="${esc(v.dataName ?? 'data.json')}">download the data file</a> and give it to the experimenter.</p>` : ''}`);
+    ${!v.code && !redirect && !mturk && !v.dataUrl ? '<p>You can close this window now.</p>' : ''}
+    ${v.dataUrl ? `<p>This computer has no study server: give the data file (<code>${esc(v.dataName ?? 'data.json')}</code>) to the experimenter. If no download started:</p>
+      <p><a class="study-button study-download" href="${v.dataUrl}" download="${esc(v.dataName ?? 'data.json')}">Download the data file</a></p>` : ''}`);
   if (redirect) setTimeout(() => { location.href = redirect; }, 5000);
 }
