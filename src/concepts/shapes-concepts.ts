@@ -27,6 +27,11 @@ function images(info: ModelInfo, pixels: Uint8Array[]): ImageSource {
 
 /** `count` images of a concept (the main object's shape / colour / texture, or a class's mark, cue:<class>). */
 export function shapesConceptImages(info: ModelInfo, id: string, count: number, offset = 0): ImageSource {
+  return images(info, shapesConceptPixels(id, count, offset));
+}
+
+/** The pixels of shapesConceptImages (64 x 64 RGB each). */
+export function shapesConceptPixels(id: string, count: number, offset = 0): Uint8Array[] {
   if (!SHAPES_TCAV_CONCEPTS.includes(id)) throw new Error(`unknown shapes concept '${id}'; known: ${SHAPES_TCAV_CONCEPTS.join(', ')}`);
   const [category, name] = id.split(':');
   const generator: ShapesOptions = { seed: SEED, split: 'train' };
@@ -44,7 +49,7 @@ export function shapesConceptImages(info: ModelInfo, id: string, count: number, 
     const value = category === 'shape' ? main.shape : category === 'colour' ? main.colour : main.texture;
     if (value === name) pixels.push(s.image);
   }
-  return images(info, pixels);
+  return pixels;
 }
 
 /** Random set r: `count` mark-free images of every kind, disjoint from every other set. */
@@ -62,4 +67,10 @@ export function shapesClassImages(info: ModelInfo, target: number, count: number
     if (s.label === target) pixels.push(s.image);
   }
   return images(info, pixels);
+}
+
+/** A varied pool for "top images along a direction": biased test-split scenes (each with a mark of a random class), from image 20,000 on. */
+export function shapesPoolPixels(count: number): Uint8Array[] {
+  const generator: ShapesOptions = { seed: 1, split: 'test', bias: { cue: 'corner-mark', strength: 0.95 } };
+  return Array.from({ length: count }, (_, i) => renderSample(20_000 + i, generator).image);
 }

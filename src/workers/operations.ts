@@ -20,6 +20,7 @@ export const operations = {
   synthesis: async () => (await import('../synthesis/worker')).synthesis,
   attacks: async () => (await import('../adversarial/worker')).attacks,
   adversarial: async () => (await import('../adversarial/worker')).adversarial,
+  tcav: async () => (await import('../concepts/worker')).tcav,
 } satisfies Record<string, () => Promise<Operation<never, unknown, unknown>>>;
 
 export type OpName = keyof typeof operations;
