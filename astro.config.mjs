@@ -4,6 +4,7 @@ import mdx from '@astrojs/mdx';
 import remarkMath from 'remark-math';
 import rehypeKatex from 'rehype-katex';
 import remarkGlimpse from './src/markdown/remark-glimpse.ts';
+import remarkFigureCheck from './src/markdown/figure-check.ts';
 import rehypeSidenotes from './src/markdown/rehype-sidenotes.ts';
 import glimpsePublish from './src/markdown/integration.ts';
 import { embedBundle } from './src/embed/integration.ts';
@@ -15,8 +16,9 @@ export default defineConfig({
   site: 'http://localhost:4321',
   output: 'static',
   // $inline$ and $$display$$ math, rendered to HTML by KaTeX at build time (no client-side JS);
-  // citations, cross-references, figure/equation numbers and side notes (docs/authoring.md).
-  markdown: { remarkPlugins: [remarkMath, remarkGlimpse], rehypePlugins: [rehypeKatex, rehypeSidenotes] },
+  // citations, cross-references, figure/equation numbers and side notes (docs/authoring.md); figures that
+  // name an unknown shipped model, layer, channel, class or method fail the build (figure-check.ts).
+  markdown: { remarkPlugins: [remarkMath, remarkGlimpse, remarkFigureCheck], rehypePlugins: [rehypeKatex, rehypeSidenotes] },
   // embedBundle: dist/embed/glimpse.js, the script-tag embed (docs/embedding.md), built after the site.
   // glimpsePublish (last, so it sees everything): Pagefind search index, then the internal link check.
   // testPages: /test/figure/ and /test/bench/ only when GLIMPSE_TEST_PAGES=1 (the e2e suite, glimpse bench).
