@@ -13,7 +13,9 @@ import glimpseStudies from './src/experiment/stimuli/integration.ts';
 import { testPages } from './src/test-pages/integration.ts';
 
 export default defineConfig({
-  site: 'http://localhost:4321',
+  // The public URL (citations, feeds): GLIMPSE_SITE=https://example.org/ npm run build. Unset, citations
+  // carry the path and the page completes it with the origin it is read at.
+  site: process.env.GLIMPSE_SITE || undefined,
   output: 'static',
   // $inline$ and $$display$$ math, rendered to HTML by KaTeX at build time (no client-side JS);
   // citations, cross-references, figure/equation numbers and side notes (docs/authoring.md); figures that

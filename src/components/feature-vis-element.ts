@@ -9,6 +9,8 @@ import { getClient } from '../workers/client';
 import type { SynthImage, SynthesisFrame, SynthesisTask } from '../synthesis/protocol';
 import type { ModelSummary } from '../workers/protocol';
 import { formatRate, parseLayers, presetOf, PRESET_LABELS, PRESET_NAMES, toRequest, type LayerChoice, type Settings } from './feature-vis-state';
+import { defaultBases } from './figure-props';
+import { layersAttribute, type GalleryIndexFile } from './gallery-index';
 import { el, field, LiveFigure, type FrameRefs } from './live-figure';
 import { paint } from './saliency-view';
 
@@ -26,6 +28,18 @@ function range(min: number, max: number, step: number, value: number): HTMLInput
   r.type = 'range';
   Object.assign(r, { min: String(min), max: String(max), step: String(step), value: String(value) });
   return r;
+}
+
+/** A slider with its value beside it (the article says "set Images to 4": the reader must see 4). */
+function withReadout(input: HTMLInputElement): HTMLElement {
+  const row = el('span', 'gs-option-row');
+  const readout = el('output', 'gs-readout');
+  const show = (): void => { readout.textContent = input.value; };
+  show();
+  input.addEventListener('input', show);
+  // Presets set values from code: they dispatch 'input' too (see the preset handler).
+  row.append(input, readout);
+  return row;
 }
 
 class FeatureVisElement extends LiveFigure {
@@ -71,17 +85,21 @@ class FeatureVisElement extends LiveFigure {
     else row.append(field('Layer', layer));
     // Recipes are unit-visualization settings; DeepDream and inversion have their own (src/synthesis/methods).
     if (this.task === 'visualize') row.append(field('Recipe', preset));
+    // DeepDream and inversion start from an image: the frame's upload button (and drop) give your own.
+    const upload = refs.fileInput.parentElement;
+    if (this.task !== 'visualize' && upload) row.append(upload);
+    stop.disabled = true;
     row.append(stop);
     const knobs = el('div', 'gfv-knobs');
     if (this.task === 'visualize') {
       knobs.append(
         field('Fourier basis', toggles.fourier), field('Decorrelated colour', toggles.decorrelate),
         field('Sigmoid (else clip)', toggles.sigmoid), field('Transforms', toggles.transforms),
-        field('L2', sliders.l2), field('Total variation', sliders.tv), field('Blur every k steps', sliders.blurEvery),
-        field('Images', sliders.batch), field('Diversity', sliders.diversity),
+        field('L2', withReadout(sliders.l2)), field('Total variation', withReadout(sliders.tv)), field('Blur every k steps', withReadout(sliders.blurEvery)),
+        field('Images', withReadout(sliders.batch)), field('Diversity', withReadout(sliders.diversity)),
       );
     }
-    knobs.append(field('Steps', sliders.steps));
+    knobs.append(field('Steps', withReadout(sliders.steps)));
     refs.controls.replaceChildren(row, knobs);
     const input = el('div', 'gfv-input');
     input.append(refs.inputCanvas, refs.inputCaption);
@@ -94,7 +112,10 @@ class FeatureVisElement extends LiveFigure {
       const p = presetOf(preset.value);
       this.settings = { ...p, steps: this.settings.steps, batch: this.settings.batch, diversity: this.settings.diversity };
       for (const k of Object.keys(toggles) as Array<keyof typeof toggles>) toggles[k].checked = this.settings[k];
-      for (const k of ['l2', 'tv', 'blurEvery'] as const) sliders[k].value = String(this.settings[k]);
+      for (const k of ['l2', 'tv', 'blurEvery'] as const) {
+        sliders[k].value = String(this.settings[k]);
+        sliders[k].dispatchEvent(new Event('input'));
+      }
       restart();
     });
     for (const k of Object.keys(toggles) as Array<keyof typeof toggles>) {
@@ -117,9 +138,29 @@ class FeatureVisElement extends LiveFigure {
     stop.addEventListener('click', () => this.running?.cancel());
   }
 
+  /** Shows `layer`:`channel` ("class" for a logit) and optimizes it: what a gallery click asks for. */
+  showUnit(layer: string, channel: number): void {
+    const ui = this.ui;
+    if (!ui || this.task !== 'visualize' || ![...ui.layer.options].some((o) => o.value === layer)) return;
+    ui.layer.value = layer;
+    this.updateChannelMax();
+    ui.channel.value = String(channel);
+    void this.compute();
+  }
+
+  /** The layer list without a `layers` attribute (a script-tag embed): from the model's gallery index. */
+  private async loadLayers(model: string): Promise<LayerChoice[]> {
+    const base = new URL(this.getAttribute('data-base') ?? defaultBases().data, location.href).href.replace(/\/$/, '');
+    const url = `${base}/gallery/${model}.json`;
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`model '${model}' has no feature-visualization gallery index at ${url} (HTTP ${res.status}); its layer list comes from there`);
+    return parseLayers(layersAttribute(await res.json() as GalleryIndexFile));
+  }
+
   protected async modelReady(summary: ModelSummary): Promise<void> {
     const ui = this.ui;
     if (!ui) return;
+    if (this.layers.length === 0) this.layers = await this.loadLayers(summary.id);
     ui.layer.replaceChildren();
     if (this.task === 'invert') ui.layer.append(new Option('every conv layer, in turn', '*'));
     for (const l of this.layers) ui.layer.append(new Option(`${l.name} (${l.channels} channels)`, l.name));
@@ -166,6 +207,7 @@ class FeatureVisElement extends LiveFigure {
     const ref = { model: props.model, modelsBase: props.modelsBase };
     const layers = this.task === 'invert' && ui.layer.value === '*' ? this.layers.map((l) => l.name) : [ui.layer.value];
     this.setState('loading');
+    ui.stop.disabled = false;
     const results: SynthImage[] = [];
     const labels: string[] = [];
     try {
@@ -193,6 +235,9 @@ class FeatureVisElement extends LiveFigure {
       this.setState('ready');
     } catch (error) {
       if (id === this.runId) this.fail(error, `feature visualization (${this.task})`);
+    } finally {
+      // Nothing left to stop once the newest run has ended (a superseded run leaves it to its successor).
+      if (id === this.runId) ui.stop.disabled = true;
     }
   }
 }

@@ -77,6 +77,18 @@ export function setDefaultModelsBase(url: string): void {
   defaultModelsBase = url;
 }
 
+let defaultDataBase = '/data';
+
+/** Where shipped data (views caches, galleries, samples) lives without a `data-base` attribute; as above. */
+export function setDefaultDataBase(url: string): void {
+  defaultDataBase = url;
+}
+
+/** The defaults above, for figures that read their own attributes (src/components/views). */
+export function defaultBases(): { models: string; data: string } {
+  return { models: defaultModelsBase, data: defaultDataBase };
+}
+
 export interface AttributeSource {
   getAttribute(name: string): string | null;
   /** The nearest ancestor (or self) matching a selector: used for the article's default model. */

@@ -7,10 +7,12 @@
  */
 import { getClient } from '../workers/client';
 import type { BackendReport, ImagePixels, MethodChoice, ModelSummary } from '../workers/protocol';
+import { backendDetails, renderStatus } from './backend-label';
 import { describeError } from './error-message';
 import { backendFromQuery, parseFigureProps, type FigureProps } from './figure-props';
-import { loadSample, sampleImage, toRGBA, type Sample } from './sample-images';
+import { loadSample, sampleImage, sampleName, type Sample } from './sample-images';
 import { el, fillTargets, frameParts, labelled, paint, renderError, type ViewRefs } from './saliency-view';
+import { distanceNote, familiarity, seenRGBA } from './seen-input';
 import { renderThumbs } from './thumbs';
 import { blobToPixels, urlToPixels } from './upload';
 
@@ -160,7 +162,7 @@ export abstract class LiveFigure extends HTMLElement {
     const i = Math.min(sample.meta.count - 1, Math.max(0, index));
     const names = sample.meta.classNames ?? this.summary?.labels ?? [];
     const label = names[sample.meta.labels[i]] ?? `class ${sample.meta.labels[i]}`;
-    this.setPixels(sampleImage(sample, i), i, `sample ${i} (labelled ${label})`);
+    this.setPixels(sampleImage(sample, i), i, `${sampleName(i)} (labelled ${label})`);
     if (recompute) void this.compute();
   }
 
@@ -170,13 +172,37 @@ export abstract class LiveFigure extends HTMLElement {
     this.pixels = pixels;
     this.imageIndex = index;
     this.imageName = name;
-    paint(refs.inputCanvas, toRGBA(pixels), pixels.width, pixels.height);
-    refs.inputCanvas.setAttribute('aria-label', `input image: ${name}`);
-    refs.inputCaption.textContent = `Input · ${name}`;
+    // What the model sees: a colour upload is shown in grey to a grey model.
+    const channels = this.summary?.inputShape[2] ?? pixels.channels;
+    paint(refs.inputCanvas, seenRGBA(pixels, channels), pixels.width, pixels.height);
+    const grey = channels === 1 && pixels.channels !== 1 ? ', in grey as the model sees it' : '';
+    refs.inputCanvas.setAttribute('aria-label', `input image: ${name}${grey}`);
+    refs.inputCaption.textContent = `Input · ${name}${grey}`;
+    this.showFamiliarity(index === undefined ? pixels : undefined);
     if (this.sample) {
       renderThumbs(refs, this.sample, index, (i) => this.selectSample(i));
       refs.position.textContent = index === undefined ? 'your image' : `${index + 1} of ${this.sample.meta.count}`;
     }
+  }
+
+  /** Under an upload far from every sample image, a note that the prediction means little (seen-input.ts). */
+  private showFamiliarity(upload: ImagePixels | undefined): void {
+    const { refs, summary, sample } = this;
+    if (!refs) return;
+    let note = refs.status.parentElement?.querySelector<HTMLElement>(':scope > .gs-ood');
+    const text = upload && summary && sample
+      ? distanceNote(familiarity(upload, Array.from({ length: sample.meta.count }, (_, i) => sampleImage(sample, i)), summary.inputShape[2]), summary.id)
+      : '';
+    if (!text) {
+      note?.remove();
+      return;
+    }
+    if (!note) {
+      note = el('p', 'gs-ood');
+      note.setAttribute('role', 'note');
+      refs.status.before(note);
+    }
+    note.textContent = text;
   }
 
   /** The request fields every computation shares: model, image copy (transferred), class. */
@@ -201,21 +227,24 @@ export abstract class LiveFigure extends HTMLElement {
   protected succeed(status: string): void {
     const refs = this.refs;
     if (!refs) return;
-    refs.status.textContent = status;
-    refs.body.classList.remove('gs-stale');
+    renderStatus(refs.status, status, this.report ? backendDetails(this.report) : []);
+    refs.body.classList.remove('gs-stale', 'gs-cleared');
     renderError(refs, undefined);
     this.dataset.shown = '';
     this.setState('ready');
   }
 
   private async upload(file: File): Promise<void> {
-    const summary = this.summary;
-    if (!summary) return;
+    const { summary, refs } = this;
+    if (!summary || !refs) return;
     const [h, w] = summary.inputShape;
     try {
       this.setPixels(await blobToPixels(file, file.name, w, h), undefined, file.name);
       await this.compute();
     } catch (error) {
+      // The panels and status belong to the previous image: only the error is about this file.
+      refs.status.replaceChildren();
+      refs.body.classList.add('gs-cleared');
       this.fail(error);
     }
   }

@@ -9,8 +9,14 @@ import type { OptionSpec } from '../methods/option-specs';
 import type { ModelSummary } from '../workers/protocol';
 import type { ControlRequest } from './figure-props';
 
+/**
+ * One control. `value` is what it shows, which is always what the map is computed with: the reader's
+ * or author's value, else the schema default (clamped to the author's range, and then sent, since the
+ * method's own default would differ), else what the method resolved from the input (occlusion's patch
+ * size; known after the first map, undefined before).
+ */
 export type Control =
-  | { name: string; label: string; kind: 'range'; min: number; max: number; step: number; value: number }
+  | { name: string; label: string; kind: 'range'; min: number; max: number; step: number; value?: number }
   | { name: string; label: string; kind: 'number'; min?: number; max?: number; step: number; value?: number }
   | { name: string; label: string; kind: 'select'; choices: Array<{ value: string; label: string }>; value: string }
   | { name: string; label: string; kind: 'checkbox'; value: boolean };
@@ -33,6 +39,7 @@ export function decimals(step: number): number {
  */
 export function planControls(
   specs: OptionSpec[], requests: ControlRequest[], summary: Pick<ModelSummary, 'layers'>, values: Record<string, unknown>,
+  resolved: Record<string, number | string> = {},
 ): Control[] {
   const out: Control[] = [];
   for (const request of requests) {
@@ -44,10 +51,14 @@ export function planControls(
       const min = request.min ?? spec.min;
       const max = request.max ?? spec.max;
       const integer = spec.type === 'integer';
-      const value = typeof given === 'number' ? given : spec.default;
+      const own = resolved[name];
+      const fromInput = typeof given !== 'number' && spec.default === undefined;
+      const value = typeof given === 'number' ? given : spec.default ?? (typeof own === 'number' ? own : undefined);
       if (min !== undefined && max !== undefined && Number.isFinite(min) && Number.isFinite(max)) {
         const step = request.step ?? (integer ? 1 : Number(((max - min) / 100).toPrecision(1)));
-        out.push({ name, label, kind: 'range', min, max, step, value: Math.min(max, Math.max(min, value ?? min)) });
+        // A resolved value outside the author's range is shown as it is (the slider pins at its end).
+        const shown = value === undefined || fromInput ? value : Math.min(max, Math.max(min, value));
+        out.push({ name, label, kind: 'range', min, max, step, ...(shown === undefined ? {} : { value: shown }) });
       } else {
         out.push({ name, label, kind: 'number', ...(min === undefined ? {} : { min }), ...(max === undefined ? {} : { max }), step: request.step ?? (integer ? 1 : 0.01), ...(value === undefined ? {} : { value }) });
       }
@@ -57,11 +68,28 @@ export function planControls(
     } else if (spec.type === 'layer') {
       const layers = spatialLayers(summary);
       const value = typeof given === 'string' && layers.includes(given) ? given : '';
-      const choices = [{ value: '', label: 'default (the method’s choice)' }, ...layers.map((l) => ({ value: l, label: l }))];
+      const own = typeof resolved.layer === 'string' ? resolved.layer : undefined;
+      const choices = [{ value: '', label: own ? `default (${own})` : 'default (the method’s choice)' }, ...layers.map((l) => ({ value: l, label: l }))];
       out.push({ name, label, kind: 'select', choices, value });
     } else {
       out.push({ name, label, kind: 'checkbox', value: typeof given === 'boolean' ? given : spec.default === true });
     }
+  }
+  return out;
+}
+
+/**
+ * The options to send for `controls`: the reader's `values`, plus every value a control shows that
+ * the method would not pick by itself (schema defaults clamped to the author's range; defaults are
+ * sent as well, harmlessly). Values the method resolved from the input are left for it to resolve.
+ */
+export function requestOptions(
+  controls: Control[], values: Record<string, unknown>, resolved: Record<string, number | string> = {},
+): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...values };
+  for (const c of controls) {
+    if (c.name in out || c.value === undefined || c.value === '' || (resolved[c.name] !== undefined && resolved[c.name] === c.value)) continue;
+    out[c.name] = c.value;
   }
   return out;
 }
@@ -120,9 +148,13 @@ export function renderControls(
       const readout = document.createElement('output');
       readout.className = 'gs-readout';
       readout.htmlFor.add(input.id);
-      const show = () => { readout.textContent = Number(input.value).toFixed(decimals(control.step)); };
+      // The readout shows the value the map used (a resolved one may lie outside the slider's range);
+      // until the first map, one the method resolves from the input is unknown: 'auto'.
+      const format = (v: number | string) => Number(v).toFixed(decimals(control.step));
+      let touched = false;
+      const show = () => { readout.textContent = touched ? format(input.value) : control.value === undefined ? 'auto' : format(control.value); };
       show();
-      input.addEventListener('input', show);
+      input.addEventListener('input', () => { touched = true; show(); });
       row.append(readout);
     }
     field.append(row);

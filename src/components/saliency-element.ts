@@ -16,8 +16,8 @@ import type { FigureProps, MethodChoice } from './figure-props';
 import { diagnosticsLine } from './diagnostics';
 import { legendCaption } from './legend-caption';
 import { LiveFigure, type FrameRefs } from './live-figure';
-import { planControls, renderControls, unknownRequests } from './method-controls';
-import { toRGBA } from './sample-images';
+import { planControls, renderControls, requestOptions, unknownRequests, type Control } from './method-controls';
+import { seenRGBA } from './seen-input';
 import { buildView, fillMethods, paint, renderBars, renderLegend, type ViewRefs } from './saliency-view';
 
 export type { FigureState } from './live-figure';
@@ -31,8 +31,10 @@ export interface LastResult {
   backend: string;
   target: number;
   method: string;
-  /** The options the map was computed with (as sent; the worker filled in the rest). */
+  /** The options as sent (the worker filled in the rest). */
   options: Record<string, unknown>;
+  /** The values the map was computed with for the figure's controls: what they show. */
+  used: Record<string, unknown>;
   layer?: string;
   model: string;
   /** The pixels sent to the worker (model-sized). */
@@ -46,6 +48,10 @@ export class SaliencyElement extends LiveFigure {
   private method = 'vanilla-gradient';
   /** Option values per method id: the author's `options` belong to the figure's own method only. */
   private readonly optionValues = new Map<string, Record<string, unknown>>();
+  /** Per method id, what the method resolved from the input on the last map (occlusion's patch, a CAM's layer). */
+  private readonly resolvedValues = new Map<string, Record<string, number | string>>();
+  /** The controls as drawn: their values are the ones sent. */
+  private controls: Control[] = [];
 
   /** Test hook: the worker's next run dies as a crash would. */
   crashWorkerOnNextRun(): Promise<void> {
@@ -108,7 +114,8 @@ export class SaliencyElement extends LiveFigure {
     if (!view || !props || !summary) return;
     const specs = this.methods.find((m) => m.id === this.method)?.options ?? [];
     const values = this.optionValues.get(this.method) ?? {};
-    renderControls(view.options, planControls(specs, props.controls, summary, values), props.key, (name, value) => {
+    this.controls = planControls(specs, props.controls, summary, values, this.resolvedValues.get(this.method));
+    renderControls(view.options, this.controls, props.key, (name, value) => {
       const next = { ...(this.optionValues.get(this.method) ?? {}) };
       if (value === undefined) delete next[name];
       else next[name] = value;
@@ -117,12 +124,19 @@ export class SaliencyElement extends LiveFigure {
     });
   }
 
+  /** Redraws the controls when the method resolved a value they did not show yet. */
+  private showResolved(method: string, resolved: Record<string, number | string>): void {
+    const before = this.resolvedValues.get(method) ?? {};
+    this.resolvedValues.set(method, resolved);
+    if (method === this.method && Object.entries(resolved).some(([k, v]) => before[k] !== v)) this.refreshControls();
+  }
+
   protected async compute(): Promise<void> {
     const base = this.baseRequest();
     const pixels = this.pixels;
     if (!base || !pixels || !this.summary) return;
     this.setState('loading');
-    const options = { ...(this.optionValues.get(this.method) ?? {}) };
+    const options = requestOptions(this.controls, this.optionValues.get(this.method) ?? {}, this.resolvedValues.get(this.method));
     try {
       const result = await getClient().compute(this.key, { ...base, method: this.method, options });
       this.show(result, pixels, options);
@@ -145,7 +159,7 @@ export class SaliencyElement extends LiveFigure {
     const rendered = attributionToRGBA(attribution, display);
     paint(refs.heatCanvas, rendered.rgba, width, height);
     // Opacity follows |attribution|, so pixels that do not matter show the plain image.
-    const overlay = overlayRGBA(toRGBA(pixels), rendered.rgba, width, height, { alpha: 0.8, weights: rendered.normalized });
+    const overlay = overlayRGBA(seenRGBA(pixels, result.model.inputShape[2]), rendered.rgba, width, height, { alpha: 0.8, weights: rendered.normalized });
     paint(refs.overlayCanvas, overlay, width, height);
     const targetLabel = result.model.labels[attribution.target] ?? `class ${attribution.target}`;
     const methodLabel = refs.methodSelect.selectedOptions[0]?.textContent ?? attribution.method;
@@ -157,9 +171,14 @@ export class SaliencyElement extends LiveFigure {
     renderLegend(refs.legend, legendStops(display, rendered.scale), legendCaption(attribution, display) + (diagnostics ? `; ${diagnostics}` : ''));
     renderBars(refs.bars, result.prediction, attribution.target);
     const status = backendLabel({ ...this.report, backend: result.backend }, result.elapsedMs);
+    this.showResolved(attribution.method, { ...attribution.resolved, ...(attribution.layer && options.layer === undefined ? { layer: attribution.layer } : {}) });
+    // From the request, the method's own resolution and the schema, not from the controls, which tests compare it with.
+    const specs = this.methods.find((m) => m.id === attribution.method)?.options ?? [];
+    const used = Object.fromEntries(this.controls.map((c) => [c.name,
+      c.name === 'layer' ? attribution.layer : options[c.name] ?? attribution.resolved?.[c.name] ?? specs.find((o) => o.name === c.name)?.default]));
     this.lastResult = {
       map, width, height, backend: result.backend, target: attribution.target, method: attribution.method,
-      options, ...(attribution.layer ? { layer: attribution.layer } : {}),
+      options, used, ...(attribution.layer ? { layer: attribution.layer } : {}),
       model: result.model.id, pixels, prediction: result.prediction, status,
     };
     this.succeed(status);

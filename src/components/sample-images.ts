@@ -50,6 +50,14 @@ export function loadSample(jsonUrl: string): Promise<Sample> {
   return loading;
 }
 
+/**
+ * How a reader is told which sample image this is: counted from 1, as the "4 of 120" beside it
+ * (authors and the API index from 0: `image={3}` is "sample 4").
+ */
+export function sampleName(index: number): string {
+  return `sample ${index + 1}`;
+}
+
 /** Image `index` as its own copy of the bytes (so it can be transferred to the worker). */
 export function sampleImage(sample: Sample, index: number): ImagePixels {
   const { count, width, height, channels } = sample.meta;

@@ -2,7 +2,7 @@
  * The strip of sample thumbnails under a figure: a window of STRIP images around the current one,
  * each a button (keyboard reachable, labelled with its class), the current one pressed.
  */
-import { sampleImage, toRGBA, type Sample } from './sample-images';
+import { sampleImage, sampleName, toRGBA, type Sample } from './sample-images';
 import { paint, type ViewRefs } from './saliency-view';
 
 export const STRIP = 10;
@@ -24,9 +24,9 @@ export function renderThumbs(refs: Pick<ViewRefs, 'thumbs' | 'prev' | 'next'>, s
     button.type = 'button';
     button.className = 'gs-thumb';
     const name = classNames?.[labels[i]] ?? `class ${labels[i]}`;
-    button.setAttribute('aria-label', `sample ${i}: ${name}`);
+    button.setAttribute('aria-label', `${sampleName(i)}: ${name}`);
     button.setAttribute('aria-pressed', String(i === current));
-    button.title = `sample ${i}: ${name}`;
+    button.title = `${sampleName(i)}: ${name}`;
     const canvas = document.createElement('canvas');
     const image = sampleImage(sample, i);
     paint(canvas, toRGBA(image), image.width, image.height);

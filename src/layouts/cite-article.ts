@@ -16,6 +16,22 @@ export interface ArticleCitation {
 
 export const JOURNAL = 'Glimpse';
 
+/**
+ * The article's URL for its citation: absolute on the configured `site` (GLIMPSE_SITE, astro.config),
+ * else just the path, which the page completes with its own origin when it is read
+ * (`withPageOrigin`). Never a build machine's address such as http://localhost:4321.
+ */
+export function citationUrl(site: URL | undefined, pathname: string): string {
+  return site ? new URL(pathname, site).href : pathname;
+}
+
+/** A citation written with a bare `path` (no site configured), completed with the origin it is read at. */
+export function withPageOrigin(text: string, path: string, origin: string): string {
+  if (!path.startsWith('/')) return text;
+  // The path stands alone in the citation: after a space or a brace, never inside another URL.
+  return text.replace(new RegExp(`(^|[\\s{])${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`, 'g'), (_, pre: string) => `${pre}${origin}${path}`);
+}
+
 /** "glimpse2026saliency": first author's last word, year, slug with non-letters dropped. */
 export function citationKey(c: ArticleCitation): string {
   const first = (c.authors[0] ?? 'anonymous').trim().split(/\s+/).pop() ?? 'anonymous';

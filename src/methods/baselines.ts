@@ -35,6 +35,11 @@ export interface BaselineOptions {
   seed: number;
 }
 
+/** The blurred baseline's sigma when none is given: a tenth of the image width, in pixels. */
+export function defaultBlurSigma(width: number): number {
+  return 0.1 * width;
+}
+
 /** The baseline for one [h, w, c] input (row-major `x`), in model-input space. */
 export function makeBaseline(info: ModelInfo, x: Float32Array, options: BaselineOptions): Float32Array {
   const [h, w, c] = info.inputShape;
@@ -63,7 +68,7 @@ export function makeBaseline(info: ModelInfo, x: Float32Array, options: Baseline
     case 'blurred':
       // Blur commutes with the per-channel affine preprocessing, so blurring model input is the same
       // as blurring the pixels first.
-      return gaussianBlur(x, h, w, c, options.blurSigma ?? 0.1 * w);
+      return gaussianBlur(x, h, w, c, options.blurSigma ?? defaultBlurSigma(w));
     default:
       throw new Error(`baseline: unknown baseline '${String(baseline)}'; known: ${BASELINE_NAMES.join(', ')} or an array of ${h * w * c} numbers`);
   }

@@ -72,6 +72,8 @@ export interface AttributionMeta {
   score: TargetScore;
   /** performance.now() when the method started. */
   startedAt: number;
+  /** Input-dependent defaults the method filled in (Attribution.resolved). */
+  resolved?: Record<string, number>;
 }
 
 /**
@@ -98,6 +100,7 @@ export async function toAttribution(result: tf.Tensor, meta: AttributionMeta): P
     method: meta.method,
     ...(meta.layer === undefined ? {} : { layer: meta.layer }),
     target: meta.target,
+    ...(meta.resolved === undefined ? {} : { resolved: meta.resolved }),
     stats: {
       min,
       max,

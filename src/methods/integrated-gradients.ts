@@ -15,7 +15,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import { BASELINE_NAMES, makeBaseline, type BaselineName } from './baselines';
+import { BASELINE_NAMES, defaultBlurSigma, makeBaseline, type BaselineName } from './baselines';
 import { now, targetScore, toAttribution } from './common';
 import { adaptiveIntegral, type PathEvaluator } from './adaptive-path';
 import { addItem, batches, batchSizeFor, betweenBatches } from './gradient-batches';
@@ -97,7 +97,8 @@ export const integratedGradients: MethodDef<IntegratedGradientsOptions> = {
       values[i] = diff[i] * meanGradient[i];
       total += diff[i] * meanGradient[i];
     }
-    const attribution = await toAttribution(tf.tensor3d(values, [h, w, c]), { method: 'integrated-gradients', target, score, startedAt });
+    const resolved = o.baseline === 'blurred' && o.blurSigma === undefined ? { resolved: { blurSigma: defaultBlurSigma(w) } } : {};
+    const attribution = await toAttribution(tf.tensor3d(values, [h, w, c]), { method: 'integrated-gradients', target, score, startedAt, ...resolved });
     attribution.stats.extra = {
       completenessDelta: total - (score.logit - baselineLogit),
       baselineLogit,

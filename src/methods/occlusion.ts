@@ -141,7 +141,9 @@ export const occlusion: MethodDef<OcclusionOptions> = {
       }
     });
     const map = sums.map((s, p) => s / counts[p]);
+    // What the figure's sliders must show when the reader left them to the method.
+    const resolved = { ...(opts.windowSize === undefined ? { windowSize } : {}), ...(opts.stride === undefined ? { stride } : {}) };
     const values = spreadOverChannels(map, c);
-    return toAttribution(tf.tensor3d(values, [h, w, c]), { method: 'occlusion', target, score, startedAt });
+    return toAttribution(tf.tensor3d(values, [h, w, c]), { method: 'occlusion', target, score, startedAt, resolved });
   },
 };

@@ -20,6 +20,11 @@ export interface Attribution {
   layer?: string;
   /** Class index whose logit was explained. */
   target: number;
+  /**
+   * Options the method resolved itself because their default depends on the input (occlusion's
+   * patch and stride scale with the image), so a figure can show the values the map was computed with.
+   */
+  resolved?: Record<string, number>;
   stats: AttributionStats;
 }
 

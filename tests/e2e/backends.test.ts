@@ -25,8 +25,8 @@ describe.each(['webgpu', 'webgl', 'wasm'])('the saliency article on %s', (backen
       await settle(page, '#fig-saliency');
       const s = await shown(page, '#fig-saliency');
       expect(s.backend, errors.join('\n')).toBe(backend);
-      expect(s.status).toMatch(new RegExp(`^computed on ${backend}, \\d`));
-      expect(await page.locator('#fig-saliency .gs-status').textContent()).toBe(s.status);
+      expect(s.status).toMatch(new RegExp(`^computed on ${backend} in \\d`));
+      expect(await page.locator('#fig-saliency .gs-status-line').textContent()).toBe(s.status);
       expect(s.method).toBe('vanilla-gradient');
       expect(s.pixels.data).toEqual(sampleBytes(0)); // image={0}, unchanged bytes
       const ref = await nodeMap('fashion-cnn', 'vanilla-gradient', s.pixels, s.target);

@@ -27,6 +27,10 @@ describe('feature visualization article', () => {
         for (let i = 0; i < d.length; i += 4) { min = Math.min(min, d[i]); max = Math.max(max, d[i]); }
         return { w: c.width, h: c.height, range: max - min };
       });
+      // Every slider shows its value; nothing to stop once the run is over.
+      const readouts = await page.locator(`${live} .gfv-knobs .gs-field`).evaluateAll((fs) => fs.map((f) => [f.querySelector('.gs-field-name')?.textContent, f.querySelector('output')?.textContent]).filter(([, v]) => v !== undefined));
+      expect(Object.fromEntries(readouts)).toMatchObject({ Images: '1', Steps: '128', L2: '0', Diversity: '0' });
+      expect(await page.locator(`${live} .gfv-stop`).isDisabled()).toBe(true);
       expect(spread).toMatchObject({ w: 64, h: 64 });
       expect(spread.range).toBeGreaterThan(50);
       await screenshot(page, '[data-figure-id="fig-fv-live"]', 'feature-vis-live-naive');
@@ -35,8 +39,10 @@ describe('feature visualization article', () => {
       await forget(page, live);
       await page.selectOption(`${live} .gfv-preset`, 'lucid');
       await page.waitForFunction((sel) => /step [1-9]\d* \//.test(document.querySelector(`${sel} .gfv-progress`)?.textContent ?? ''), live);
+      expect(await page.locator(`${live} .gfv-stop`).isDisabled()).toBe(false);
       await page.click(`${live} .gfv-stop`);
       await settle(page, live, 'ready', 120_000);
+      expect(await page.locator(`${live} .gfv-stop`).isDisabled()).toBe(true);
       expect(await page.locator(`${live} .gfv-progress`).textContent()).toMatch(/stopped at step \d+/);
       await screenshot(page, '[data-figure-id="fig-fv-live"]', 'feature-vis-live-lucid');
 
@@ -46,6 +52,9 @@ describe('feature visualization article', () => {
       await first.scrollIntoViewIfNeeded();
       await expect.poll(() => first.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(64);
       await screenshot(page, '[data-figure-id="fig-fv-gallery"]', 'feature-vis-gallery');
+      // DeepDream takes the reader's image, as the text says.
+      await page.locator('glimpse-feature-vis#fig-fv-dream').scrollIntoViewIfNeeded();
+      await page.locator('glimpse-feature-vis#fig-fv-dream .gs-upload .gs-file').waitFor({ state: 'attached', timeout: 30_000 });
       expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
     } finally {
       await context.close();

@@ -141,6 +141,21 @@ describe('theme', () => {
   });
 });
 
+describe('cite this article', () => {
+  it('names the address the article is read at, not the build machine', async () => {
+    const { page, context } = await open(browser, ARTICLE);
+    try {
+      const cite = page.locator('.cite-this');
+      const expected = `${baseUrl()}${ARTICLE}`;
+      expect(await cite.locator('p').first().textContent()).toContain(expected);
+      expect(await cite.locator('pre code').textContent()).toContain(`{${expected}}`);
+      expect(await cite.textContent()).not.toContain('localhost:4321');
+    } finally {
+      await context.close();
+    }
+  });
+});
+
 describe('search and feed', () => {
   it('finds the article from the header search box', async () => {
     const { page, context } = await open(browser, '/');
@@ -157,6 +172,11 @@ describe('search and feed', () => {
       expect(await first.isVisible()).toBe(true);
       await page.goto(`${baseUrl()}/search/?q=saliency`);
       await page.locator('.search-page-results a').first().waitFor({ timeout: 20_000 });
+      // Lectures are indexed too: Grad-CAM is taught in "Class maps and occlusion".
+      await page.goto(`${baseUrl()}/search/?q=Grad-CAM`);
+      await page.locator('.search-page-results a').first().waitFor({ timeout: 20_000 });
+      const hrefs = await page.locator('.search-page-results a').evaluateAll((as) => as.map((a) => new URL((a as HTMLAnchorElement).href).pathname));
+      expect(hrefs).toContain('/courses/reading-saliency-maps/class-maps-and-occlusion/');
     } finally {
       await context.close();
     }

@@ -43,6 +43,34 @@ describe('uploading an image', () => {
     const ref = await nodeMap('fashion-cnn', 'vanilla-gradient', { data: Array.from(grey), width: 28, height: 28, channels: 1 }, s.target);
     expectSameMap(s.map, ref.map, `${s.method} on ${s.backend}`);
     expect(await opened.page.locator(`${SEL} .gs-caption`).first().textContent()).toContain('sample-5.png');
+    // A test-set image is like the training data: no out-of-distribution note.
+    expect(await opened.page.locator(`${SEL} .gs-ood`).count()).toBe(0);
+  });
+
+  it('shows a colour photo in grey, as the grey model sees it, and says it is unlike the training data', async () => {
+    // A red disc on a white table: nothing like Fashion-MNIST's grey garments on black.
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" width="56" height="56"><rect width="56" height="56" fill="#fff"/><circle cx="28" cy="28" r="14" fill="#d22"/></svg>';
+    await upload('photo.png', 'image/png', await sharp(Buffer.from(svg)).png().toBuffer());
+    await settle(opened.page, SEL);
+    const canvas = await opened.page.locator(`${SEL} canvas.gs-input`).evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data));
+    const colourful = canvas.filter((_, i) => i % 4 === 0).some((r, p) => r !== canvas[p * 4 + 1] || r !== canvas[p * 4 + 2]);
+    expect(colourful).toBe(false);
+    expect(await opened.page.locator(`${SEL} .gs-caption`).first().textContent()).toContain('in grey as the model sees it');
+    expect(await opened.page.locator(`${SEL} .gs-ood`).textContent()).toMatch(/^This image is unlike the images fashion-cnn was trained on/);
+    await screenshot(opened.page, SEL, 'figure-upload-photo-ood');
+  });
+
+  it('a failed upload leaves only the error: no previous status or panels above it', async () => {
+    await upload('notes.png', 'image/png', Buffer.from('this is not a PNG'));
+    await settle(opened.page, SEL, 'error');
+    expect(await opened.page.locator(`${SEL} .gs-body`).isVisible()).toBe(false);
+    expect((await opened.page.locator(`${SEL} .gs-status`).textContent())?.trim()).toBe('');
+    expect(await opened.page.locator(`${SEL} .gs-error`).isVisible()).toBe(true);
+    await screenshot(opened.page, SEL, 'figure-upload-failed');
+    // Retry shows the last good image again.
+    await opened.page.locator(`${SEL} .gs-retry`).click();
+    await settle(opened.page, SEL);
+    expect(await opened.page.locator(`${SEL} .gs-body`).isVisible()).toBe(true);
   });
 
   it('centre-crops and downscales a 4000×3000 PNG without a crash', async () => {

@@ -69,8 +69,12 @@ describe('What does a CNN see? (shapes-cnn, wasm)', () => {
       expect(lists['feature-l2']).toEqual(gallery.neighbours['feature-l2'].slice(7 * k, 8 * k));
       expect(lists['pixel-l2']).toEqual(gallery.neighbours['pixel-l2'].slice(7 * k, 8 * k));
       await page.locator('#fig-activations').scrollIntoViewIfNeeded();
-      await page.waitForFunction(() => document.querySelector('#fig-activations .gv-caption')?.textContent?.startsWith('sample image 7'));
+      await page.waitForFunction(() => document.querySelector('#fig-activations .gv-caption')?.textContent?.startsWith('sample 8'));
       await screenshot(page, '#fig-embedding', 'views-embedding');
+      // The line under the plot names the layout shown, after a switch too.
+      expect(await page.locator('#fig-embedding .gv-status').textContent()).toContain('placed by t-SNE');
+      await page.locator('#fig-embedding select').first().selectOption('umap');
+      expect(await page.locator('#fig-embedding .gv-status').textContent()).toContain('placed by UMAP');
       expect(errors).toEqual([]);
     } finally {
       await context.close();

@@ -1,11 +1,11 @@
 // The figure's pure logic, in Node: attribute parsing, the backend line, the capped decode plan,
 // the thumbnail window, top-k, sample slicing and error wording. Numbers are worked out by hand.
 import { describe, expect, it } from 'vitest';
-import { backendLabel } from '../../src/components/backend-label';
+import { backendDetails, backendLabel } from '../../src/components/backend-label';
 import { describeError } from '../../src/components/error-message';
 import { legendCaption } from '../../src/components/legend-caption';
 import { backendFromQuery, parseFigureProps } from '../../src/components/figure-props';
-import { binUrl, sampleImage, toRGBA, type Sample } from '../../src/components/sample-images';
+import { binUrl, sampleImage, sampleName, toRGBA, type Sample } from '../../src/components/sample-images';
 import { stripStart } from '../../src/components/thumbs';
 import { decodePlan, NotAnImageError } from '../../src/components/upload';
 import { WorkerCrashedError } from '../../src/workers/client';
@@ -46,8 +46,17 @@ describe('parseFigureProps', () => {
 describe('backendLabel', () => {
   it('says where and how long, then why the faster backends were skipped', () => {
     const report = { backend: 'webgl' as const, tried: [{ backend: 'webgpu' as const, ok: false, reason: 'navigator.gpu is undefined' }, { backend: 'webgl' as const, ok: true }] };
-    expect(backendLabel(report, 12.4)).toBe('computed on webgl, 12 ms; webgpu unavailable: navigator.gpu is undefined');
-    expect(backendLabel({ backend: 'wasm', tried: [{ backend: 'wasm', ok: true }] }, 3.14159)).toBe('computed on wasm, 3.1 ms');
+    // One short line; the reasons (SwiftShader device strings and all) go behind a disclosure.
+    expect(backendLabel(report, 12.4)).toBe('computed on webgl in 12 ms');
+    expect(backendDetails(report)).toEqual(['webgpu unavailable: navigator.gpu is undefined']);
+    expect(backendLabel({ backend: 'wasm' }, 3.14159)).toBe('computed on wasm in 3.1 ms');
+    expect(backendDetails({ backend: 'wasm', tried: [{ backend: 'wasm', ok: true }] })).toEqual([]);
+  });
+});
+
+describe('sampleName', () => {
+  it('counts from 1, as the position beside it does ("sample 4", "4 of 120")', () => {
+    expect([sampleName(0), sampleName(3)]).toEqual(['sample 1', 'sample 4']);
   });
 });
 

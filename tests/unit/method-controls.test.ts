@@ -3,7 +3,7 @@
  * gets (bounds from the author, else from the schema; layers from the model's table).
  */
 import { describe, expect, it } from 'vitest';
-import { decimals, planControls, spatialLayers, unknownRequests } from '../../src/components/method-controls';
+import { decimals, planControls, requestOptions, spatialLayers, unknownRequests } from '../../src/components/method-controls';
 import { parseControls, parseFigureProps } from '../../src/components/figure-props';
 import type { OptionSpec } from '../../src/methods/option-specs';
 
@@ -64,6 +64,32 @@ describe('planControls', () => {
   it('leaves out options the method lacks, and reports them', () => {
     expect(planControls(specs.slice(0, 1), parseControls('samples, layer'), { layers }, {}).map((c) => c.name)).toEqual(['samples']);
     expect(unknownRequests(specs.slice(0, 1), parseControls('samples, layer, windowSize'))).toEqual(['layer', 'windowSize']);
+  });
+  it('an option the method sizes from the input shows what it resolved, never the range minimum', () => {
+    // Occlusion's patch and stride have no schema default: 9 and 5 px on a 64 px image.
+    const occ: OptionSpec[] = [
+      { name: 'windowSize', label: 'Patch', type: 'integer', min: 1 },
+      { name: 'stride', label: 'Stride', type: 'integer', min: 1 },
+    ];
+    const requests = parseControls('windowSize:2..24, stride:1..4');
+    // Before the first map the value is unknown (the readout says 'auto'), not 2.
+    expect(planControls(occ, requests, { layers }, {}).map((c) => c.value)).toEqual([undefined, undefined]);
+    const plan = planControls(occ, requests, { layers }, {}, { windowSize: 9, stride: 5 });
+    // 5 lies outside the author's 1..4 and is still shown as the value used.
+    expect(plan.map((c) => c.value)).toEqual([9, 5]);
+    // Resolved values are left for the method; a reader's value is sent.
+    expect(requestOptions(plan, {}, { windowSize: 9, stride: 5 })).toEqual({});
+    const moved = planControls(occ, requests, { layers }, { windowSize: 12 }, { stride: 6 });
+    expect(moved.map((c) => c.value)).toEqual([12, 6]);
+    expect(requestOptions(moved, { windowSize: 12 }, { stride: 6 })).toEqual({ windowSize: 12 });
+  });
+  it('sends a default the author range clamps, since the method would use the unclamped one', () => {
+    const plan = planControls(specs, parseControls('samples:1..20, variant, layer'), { layers }, {});
+    expect(requestOptions(plan, {})).toEqual({ samples: 20, variant: 'mean' });
+  });
+  it("names the layer a CAM chose in the picker's default entry", () => {
+    const [layer] = planControls(specs, parseControls('layer'), { layers }, {}, { layer: 'relu1' });
+    expect(layer.kind === 'select' && layer.choices[0]).toEqual({ value: '', label: 'default (relu1)' });
   });
   it('decimals of a step', () => {
     expect([decimals(1), decimals(0.1), decimals(0.005)]).toEqual([0, 1, 3]);

@@ -29,6 +29,15 @@ describe('occlusion geometry', () => {
     expect(occlusionGeometry(3, 3, { windowSize: 24 })).toEqual({ windowSize: 3, stride: 2 });
   });
 
+  it('reports the sizes it chose itself, so a figure can show them (and only those)', async () => {
+    const model = linearNet([14, 14, 1], [Array(196).fill(0.1), Array(196).fill(-0.1)], [0, 0]);
+    const x = Array.from({ length: 196 }, (_, i) => (i % 7) / 7);
+    // 14 px: window round(14 / 7) = 2, stride round(2 / 2) = 1.
+    expect((await run(model, x, 0, {})).resolved).toEqual({ windowSize: 2, stride: 1 });
+    expect((await run(model, x, 0, { windowSize: 6 })).resolved).toEqual({ stride: 3 });
+    expect((await run(model, x, 0, { windowSize: 6, stride: 2 })).resolved).toEqual({});
+  });
+
   it('window starts add a last window flush with the edge when the stride skips it', () => {
     expect(windowStarts(28, 4, 2)).toEqual([0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24]);
     expect(windowStarts(10, 4, 4)).toEqual([0, 4, 6]);

@@ -15,6 +15,7 @@ import type { ImageChoice, Selection } from './store';
 import { imageReader, loadGallery, loadTopExamples } from './view-data';
 import { ViewFigure } from './view-figure';
 import { thumbStrip } from './thumb-strip';
+import { sampleName } from '../sample-images';
 
 export class ActivationsElement extends ViewFigure {
   /** For tests: the grid on screen. */
@@ -81,7 +82,7 @@ export class ActivationsElement extends ViewFigure {
     this.lastGrid = result.grid;
     this.rf = result.rf;
     const p = result.prediction[0];
-    const name = 'upload' in state.image ? state.image.name : `sample image ${state.image.index}`;
+    const name = 'upload' in state.image ? state.image.name : sampleName(state.image.index);
     this.caption.textContent = `${name}: predicted ${p.label} (${(p.prob * 100).toFixed(0)} %)`;
     this.status(`${layer.tap}, ${result.grid.channels} channels, ${result.grid.dead.length} dead for this image · ${result.elapsedMs.toFixed(0)} ms in the worker`);
     this.draw(state);

@@ -8,6 +8,7 @@ import { canvasOf, CLASS_COLOURS, h, labelled, pixelsRgba, select } from './dom'
 import type { Selection } from './store';
 import { imageReader, loadGallery } from './view-data';
 import { ViewFigure } from './view-figure';
+import { sampleName } from '../sample-images';
 
 const SIZE = 560;
 
@@ -88,7 +89,8 @@ export class EmbeddingElement extends ViewFigure {
     }
     const e = this.gallery.embeddings[this.methodSelect.value as 'pca' | 'tsne' | 'umap'];
     const note = e.explained ? `, axes explain ${e.explained.map((v) => `${(v * 100).toFixed(0)} %`).join(' and ')} of the variance` : `, seed ${e.seed}`;
-    this.status(`${n} sample images by their ${this.gallery.featureLayer} features${note}; wheel zooms, drag pans, click picks`);
+    const method = this.methodSelect.selectedOptions[0]?.textContent ?? this.methodSelect.value;
+    this.status(`${n} sample images placed by ${method} of their ${this.gallery.featureLayer} features${note}; wheel zooms, drag pans, click picks`);
   }
 
   private nearestPoint(ev: MouseEvent): number {
@@ -135,7 +137,7 @@ export class EmbeddingElement extends ViewFigure {
       const i = this.nearestPoint(ev);
       if (i !== this.hover) {
         this.hover = i;
-        this.canvas.title = i < 0 ? '' : `sample image ${i}: ${this.gallery.classNames[this.gallery.labels[i]]} (predicted ${this.gallery.classNames[this.gallery.predicted[i]]})`;
+        this.canvas.title = i < 0 ? '' : `${sampleName(i)}: ${this.gallery.classNames[this.gallery.labels[i]]} (predicted ${this.gallery.classNames[this.gallery.predicted[i]]})`;
         this.draw();
       }
     });

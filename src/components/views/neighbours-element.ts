@@ -10,6 +10,7 @@ import { canvasOf, h, pixelsRgba } from './dom';
 import type { Selection } from './store';
 import { imageReader, loadGallery, sampleUrl } from './view-data';
 import { ViewFigure } from './view-figure';
+import { sampleName } from '../sample-images';
 
 const ROWS: Array<[NeighbourSpace, string]> = [
   ['feature-l2', 'features, L2'],
@@ -49,7 +50,7 @@ export class NeighboursElement extends ViewFigure {
       const i = state.image.index;
       lists = Object.fromEntries(ROWS.map(([space]) => [space, this.gallery.neighbours[space].slice(i * k, (i + 1) * k)])) as Record<NeighbourSpace, number[]>;
       queryPixels = this.read(i);
-      label = `sample image ${i} (${this.gallery.classNames[this.gallery.labels[i]]})`;
+      label = `${sampleName(i)} (${this.gallery.classNames[this.gallery.labels[i]]})`;
       this.status(`neighbours among the ${this.gallery.images.count} sample images, precomputed at build time`);
     } else {
       const id = ++this.request;
@@ -74,7 +75,7 @@ export class NeighboursElement extends ViewFigure {
       row.append(h('span', 'gv-row-title', title), ...lists[space].map((j) => {
         const b = h('button', `gv-thumb${this.gallery.labels[j] === ('index' in state.image ? this.gallery.labels[state.image.index] : -1) ? ' gv-same' : ''}`);
         b.type = 'button';
-        b.title = `sample image ${j}: ${this.gallery.classNames[this.gallery.labels[j]]}`;
+        b.title = `${sampleName(j)}: ${this.gallery.classNames[this.gallery.labels[j]]}`;
         b.append(canvasOf(pixelsRgba(this.read(j), width, height, channels)));
         b.addEventListener('click', () => this.store.set({ image: { index: j } }));
         return b;

@@ -2,6 +2,7 @@
 import type { GalleryFile } from '../../views/cache';
 import { canvasOf, h, pixelsRgba } from './dom';
 import type { ImageChoice } from './store';
+import { sampleName } from '../sample-images';
 
 const SHOWN = 12;
 
@@ -22,7 +23,7 @@ export function thumbStrip(read: (i: number) => Uint8Array, gallery: GalleryFile
       const i = (first + k) % count;
       const b = h('button', `gv-thumb${'index' in current && current.index === i ? ' gv-selected' : ''}`);
       b.type = 'button';
-      b.title = `sample image ${i}: ${gallery.classNames[gallery.labels[i]] ?? ''}`;
+      b.title = `${sampleName(i)}: ${gallery.classNames[gallery.labels[i]] ?? ''}`;
       b.dataset.index = String(i);
       b.append(canvasOf(pixelsRgba(read(i), width, height, channels)));
       b.addEventListener('click', () => pick(i));

@@ -13,6 +13,7 @@ import { canvasOf, h, labelled, pixelsRgba, select } from './dom';
 import type { Selection } from './store';
 import { imageReader, loadTopExamples } from './view-data';
 import { ViewFigure } from './view-figure';
+import { sampleName } from '../sample-images';
 
 export class TopPatchesElement extends ViewFigure {
   /** For tests: what is on screen. */
@@ -102,7 +103,7 @@ export class TopPatchesElement extends ViewFigure {
       patch.style.height = `${(e.box[2] - e.box[0]) * zoom}px`;
       const whole = canvasOf(pixelsRgba(pixels, width, this.top.images.height, channels), 'gv-whole');
       const cell = h('figure', 'gv-example');
-      cell.title = `image ${e.image}, activation ${e.value.toFixed(2)} at (${e.y}, ${e.x})`;
+      cell.title = `${sampleName(e.image)}, activation ${e.value.toFixed(2)} at (${e.y}, ${e.x})`;
       cell.append(patch, whole, h('figcaption', undefined, e.value.toFixed(1)));
       return cell;
     }));
