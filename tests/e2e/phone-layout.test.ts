@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './config';
 import { baseUrl, connect, open, screenshot, type Opened } from './helpers';
 
-const LIVE = 'glimpse-saliency, glimpse-attribution-grid, glimpse-ig-path, glimpse-feature-vis, glimpse-feature-gallery, glimpse-activations, glimpse-filters, glimpse-top-patches, glimpse-neighbours, glimpse-embedding';
+const LIVE = 'glimpse-saliency, glimpse-attribution-grid, glimpse-ig-path, glimpse-feature-vis, glimpse-feature-gallery, glimpse-activations, glimpse-filters, glimpse-top-patches, glimpse-neighbours, glimpse-embedding, glimpse-adversarial';
 
 /** Site paths of every built page under `dir` (articles/, courses/, models/). */
 function pagesUnder(dir: string): string[] {
@@ -70,7 +70,9 @@ const PAGES = ['/', '/courses/', ...pagesUnder('articles'), ...pagesUnder('cours
 
 describe('phone widths', () => {
   it('finds every article and lecture', () => {
-    expect(PAGES.filter((p) => p.startsWith('/articles/')).length).toBeGreaterThanOrEqual(4);
+    expect(PAGES.filter((p) => p.startsWith('/articles/')).length).toBeGreaterThanOrEqual(6);
+    // The articles added last ("Do feature visualizations explain a unit?", "Fooling a CNN") are in the list.
+    expect(PAGES).toEqual(expect.arrayContaining(['/articles/do-feature-visualizations-explain-a-unit/', '/articles/fooling-a-cnn/']));
     expect(PAGES.filter((p) => p.split('/').length === 5 && p.startsWith('/courses/')).length).toBeGreaterThanOrEqual(3);
   });
 
