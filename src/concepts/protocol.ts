@@ -64,5 +64,7 @@ export interface TcavResponse {
   /** The CAV summed over positions, visualized (RGBA), when visualizeSteps > 0. */
   visualization?: { data: Uint8ClampedArray; width: number; height: number };
   backend: string;
+  /** The TCAV test alone (CAVs, null, t-test); elapsedMs adds the directions and the visualization. */
+  tcavMs: number;
   elapsedMs: number;
 }

@@ -5,16 +5,13 @@
  * to mark-free scenes; random sets are mark-free images of everything, each run from its own index
  * range so no two sets share an image. Class images come from the test split.
  */
-import { CONCEPTS, CUE_MARK, SHAPE_CLASSES, renderSample, renderScene, type ShapesOptions } from '../data/shapes';
+import { CUE_MARK, SHAPE_CLASSES, renderSample, renderScene, type ShapesOptions } from '../data/shapes';
 import type { ModelInfo } from '../model/types';
 import { pixelSource } from '../views/image-set';
 import type { ImageSource } from '../views/types';
+import { SHAPES_TCAV_CONCEPTS } from './shapes-concept-ids';
 
-/** Concept ids TCAV accepts on shapes: shape:*, colour:*, texture:* and cue:<class> (the mark whose colour encodes the class). */
-export const SHAPES_TCAV_CONCEPTS: readonly string[] = [
-  ...CONCEPTS.filter((c) => c.category === 'shape' || c.category === 'colour' || c.category === 'texture').map((c) => c.id),
-  ...SHAPE_CLASSES.map((s) => `cue:${s}`),
-];
+export { SHAPES_TCAV_CONCEPTS };
 
 const SEED = 12;
 const CONCEPT_BASE = 0;

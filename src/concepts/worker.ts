@@ -108,6 +108,7 @@ export const tcav: Operation<TcavRequest, TcavResponse> = {
     const result = await runTcav(model, { concepts: [concept], randoms, classImages }, {
       layers: [request.layer], target: request.target, runs, comparisons: request.comparisons ?? 1,
     }, signal);
+    const tcavMs = performance.now() - started;
     const [pair] = result.pairs;
     const k = request.topK ?? 6;
     const pool = [...shapesPoolPixels(POOL).map((d) => rgb(d, 64)), ...('images' in spec ? spec.images : [])];
@@ -118,7 +119,7 @@ export const tcav: Operation<TcavRequest, TcavResponse> = {
       model: info.id, layer: request.layer, concept: name, target: request.target, targetLabel: result.targetLabel,
       scores: pair.scores, nullScores: pair.nullScores, mean: pair.mean, std: pair.std, nullMean: pair.nullMean, p: pair.p,
       level: result.level, significant: pair.significant, cavAccuracy: pair.cavAccuracy, classImages: result.classImages,
-      directions: dirs, ...(visualization ? { visualization } : {}), backend: ctx.backend, elapsedMs: performance.now() - started,
+      directions: dirs, ...(visualization ? { visualization } : {}), backend: ctx.backend, tcavMs, elapsedMs: performance.now() - started,
     };
   },
 };
