@@ -3,10 +3,11 @@
  * Chromium one (scripts/bench-browser.ts exporting benchBrowser()), written to docs/benchmarks.md.
  */
 import { existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
+import { keepSections } from '../../scripts/lib/kept-sections';
 import { benchNode, machineInfo, NODE_BENCH_DEFAULTS, renderBenchReport, shippedModels } from '../../scripts/bench';
 import type { BenchRow } from '../../scripts/bench-types';
 import { REPO_ROOT } from '../model/load-node';
@@ -67,21 +68,21 @@ export const benchCommand: Command = {
     const { benchSpeed } = await import('../../scripts/bench-speed');
     if (args['speed-only']) {
       const speed = await benchSpeed({ log });
-      await writeFile(args.out!, `${renderBenchReport(speed.rows, await machineInfo(), speed.notes)}\n`);
+      await writeReport(args.out!, `${renderBenchReport(speed.rows, await machineInfo(), speed.notes)}\n`);
       log(`wrote ${args.out}`);
       return;
     }
     const { benchSynthesis } = await import('../../scripts/bench-synthesis');
     if (args['synthesis-only']) {
       const synthesis = await benchSynthesis({ gallery: true, log });
-      await writeFile(args.out!, `${renderBenchReport(synthesis.rows, await machineInfo(), synthesis.notes)}\n`);
+      await writeReport(args.out!, `${renderBenchReport(synthesis.rows, await machineInfo(), synthesis.notes)}\n`);
       log(`wrote ${args.out}`);
       return;
     }
     const { benchViews } = await import('../../scripts/bench-views');
     if (args['views-only']) {
       const views = await benchViews({ log });
-      await writeFile(args.out!, `${renderBenchReport(views.rows, await machineInfo(), views.notes)}\n`);
+      await writeReport(args.out!, `${renderBenchReport(views.rows, await machineInfo(), views.notes)}\n`);
       log(`wrote ${args.out}`);
       return;
     }
@@ -108,7 +109,13 @@ export const benchCommand: Command = {
     } else {
       notes.push('No browser benchmark yet (scripts/bench-browser.ts is absent).');
     }
-    await writeFile(args.out!, `${renderBenchReport(rows, await machineInfo(), notes)}\n`);
+    await writeReport(args.out!, `${renderBenchReport(rows, await machineInfo(), notes)}\n`);
     log(`wrote ${args.out}`);
   },
 };
+
+/** Writes the report, keeping the sections other scripts own (scripts/lib/kept-sections.ts). */
+async function writeReport(path: string, text: string): Promise<void> {
+  const previous = await readFile(path, 'utf8').catch(() => '');
+  await writeFile(path, keepSections(previous, text));
+}
