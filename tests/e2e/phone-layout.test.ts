@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPO } from './config';
 import { baseUrl, connect, open, screenshot, type Opened } from './helpers';
 
-const LIVE = 'glimpse-saliency, glimpse-attribution-grid, glimpse-ig-path, glimpse-feature-vis, glimpse-feature-gallery, glimpse-activations, glimpse-filters, glimpse-top-patches, glimpse-neighbours, glimpse-embedding, glimpse-adversarial';
+const LIVE = 'glimpse-saliency, glimpse-attribution-grid, glimpse-ig-path, glimpse-feature-vis, glimpse-feature-gallery, glimpse-activations, glimpse-filters, glimpse-top-patches, glimpse-neighbours, glimpse-embedding, glimpse-adversarial, glimpse-tcav';
 
 /** Site paths of every built page under `dir` (articles/, courses/, models/). */
 function pagesUnder(dir: string): string[] {
@@ -51,7 +51,7 @@ async function drawEverything(page: Page): Promise<void> {
     await page.waitForTimeout(60);
   }
   await page.waitForFunction((sel) => [...document.querySelectorAll<HTMLElement>(sel)].every((f) =>
-    f.dataset.state === 'error' || f.dataset.state === 'ready' || f.hasAttribute('data-shown')), LIVE, { timeout: 15_000, polling: 250 }).catch(() => undefined);
+    f.dataset.state === 'error' || f.dataset.state === 'ready' || f.hasAttribute('data-shown')), LIVE, { timeout: 30_000, polling: 250 }).catch(() => undefined);
 }
 
 // One page for all: a page of the site is a navigation away, and a context per page costs seconds.
@@ -71,8 +71,8 @@ const PAGES = ['/', '/courses/', ...pagesUnder('articles'), ...pagesUnder('cours
 describe('phone widths', () => {
   it('finds every article and lecture', () => {
     expect(PAGES.filter((p) => p.startsWith('/articles/')).length).toBeGreaterThanOrEqual(6);
-    // The articles added last ("Do feature visualizations explain a unit?", "Fooling a CNN") are in the list.
-    expect(PAGES).toEqual(expect.arrayContaining(['/articles/do-feature-visualizations-explain-a-unit/', '/articles/fooling-a-cnn/']));
+    // The articles added last ("Do feature visualizations explain a unit?", "Fooling a CNN", "What concepts does the network know?") are in the list.
+    expect(PAGES).toEqual(expect.arrayContaining(['/articles/do-feature-visualizations-explain-a-unit/', '/articles/fooling-a-cnn/', '/articles/what-concepts-does-the-network-know/']));
     expect(PAGES.filter((p) => p.split('/').length === 5 && p.startsWith('/courses/')).length).toBeGreaterThanOrEqual(3);
   });
 
