@@ -61,6 +61,22 @@ function checkRequest(model: Executor, request: TcavRequest): void {
 
 const rgb = (data: Uint8Array, size: number): ImagePixels => ({ data, width: size, height: size, channels: 3 });
 
+/**
+ * Generated sets, kept between calls of this worker: rendering shapes scenes costs more than the
+ * forward passes, and a reader who changes the concept, class or layer reuses the random sets, the
+ * class images and the pool. Insertion order evicts the oldest past MAX_SETS.
+ */
+const sets = new Map<string, unknown>();
+const MAX_SETS = 64;
+
+export function memoSet<T>(key: string, make: () => T): T {
+  if (sets.has(key)) return sets.get(key) as T;
+  const value = make();
+  sets.set(key, value);
+  if (sets.size > MAX_SETS) sets.delete(sets.keys().next().value!);
+  return value;
+}
+
 /** The pool images furthest along the CAV, along the unit the CAV weighs most, and along a random direction. */
 async function directions(model: Executor, layer: string, cav: number[], pool: ImagePixels[], k: number, seed: number, concept: string): Promise<DirectionImages[]> {
   const source = uploadSource(model, pool);
@@ -99,11 +115,12 @@ export const tcav: Operation<TcavRequest, TcavResponse> = {
     const perSet = request.perSet ?? 50;
     const seed = request.seed ?? 0;
     const spec = request.concept;
-    const conceptPixels = 'shapes' in spec ? shapesConceptPixels(spec.shapes, perSet).map((d) => rgb(d, 64)) : spec.images;
+    const conceptPixels = 'shapes' in spec ? memoSet(`concept ${spec.shapes} ${perSet}`, () => shapesConceptPixels(spec.shapes, perSet).map((d) => rgb(d, 64))) : spec.images;
     const name = 'shapes' in spec ? spec.shapes : spec.name;
     const concept = { name, images: 'shapes' in spec ? pixelSource(conceptPixels.length, (i) => conceptPixels[i].data as Uint8Array, 64, 64, 3, info) : uploadSource(model, spec.images) };
-    const randoms = Array.from({ length: runs + 1 }, (_, r) => shapesRandomImages(info, r, perSet));
-    const classImages = shapesClassImages(info, request.target, request.classCount ?? 100);
+    const randoms = Array.from({ length: runs + 1 }, (_, r) => memoSet(`random ${info.id} ${r} ${perSet}`, () => shapesRandomImages(info, r, perSet)));
+    const classCount = request.classCount ?? 100;
+    const classImages = memoSet(`class ${info.id} ${request.target} ${classCount}`, () => shapesClassImages(info, request.target, classCount));
     const signal = ctx.signal as { aborted: boolean };
     const result = await runTcav(model, { concepts: [concept], randoms, classImages }, {
       layers: [request.layer], target: request.target, runs, comparisons: request.comparisons ?? 1,
@@ -111,7 +128,7 @@ export const tcav: Operation<TcavRequest, TcavResponse> = {
     const tcavMs = performance.now() - started;
     const [pair] = result.pairs;
     const k = request.topK ?? 6;
-    const pool = [...shapesPoolPixels(POOL).map((d) => rgb(d, 64)), ...('images' in spec ? spec.images : [])];
+    const pool = [...memoSet(`pool ${POOL}`, () => shapesPoolPixels(POOL).map((d) => rgb(d, 64))), ...('images' in spec ? spec.images : [])];
     const dirs = k > 0 ? await directions(model, request.layer, pair.direction, pool, k, seed, name) : [];
     const steps = request.visualizeSteps ?? 0;
     const visualization = steps > 0 ? await visualize(model, request.layer, pair.direction, steps, seed, ctx.signal) : undefined;

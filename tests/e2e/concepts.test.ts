@@ -11,6 +11,8 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import { loadModelNode } from '../../src/model/load-node';
+import { PNG } from 'pngjs';
+import { shapesConceptPixels } from '../../src/concepts/shapes-concepts';
 import { baseUrl, connect, open, screenshot, settle } from './helpers';
 
 let browser: Browser;
@@ -41,6 +43,26 @@ describe('What concepts does the network know?', () => {
       expect(shown.scores).toEqual(node.scores);
       expect(shown.nullScores).toEqual(node.nullScores);
       expect(shown.p).toBeCloseTo(node.p, 10);
+
+      // The reader's own concept: 12 PNGs of red-mark scenes, decoded in the page, scored as in Node.
+      const pixels = shapesConceptPixels('cue:circle', 12);
+      const files = pixels.map((data, i) => {
+        const png = new PNG({ width: 64, height: 64 });
+        for (let p = 0; p < 64 * 64; p++) png.data.set([data[p * 3], data[p * 3 + 1], data[p * 3 + 2], 255], p * 4);
+        return { name: `mark-${i}.png`, mimeType: 'image/png', buffer: PNG.sync.write(png) };
+      });
+      await page.evaluate((sel) => { delete (document.querySelector(sel) as HTMLElement & { lastResult?: unknown }).lastResult; }, FIG);
+      await page.locator(`${FIG} .gt-upload`).setInputFiles(files);
+      await settle(page, FIG, 'ready', 240_000);
+      const mine = await page.locator(FIG).evaluate((el) => {
+        const r = (el as HTMLElement & { lastResult?: TcavResponse }).lastResult!;
+        return { concept: r.concept, scores: r.scores, p: r.p, tcavMs: r.tcavMs };
+      });
+      expect(mine.concept).toBe('your 12 images');
+      const nodeMine = await tcav.run(ctx, { model: 'shapes-cnn-biased', modelsBase: '', target: 0, layer: 'relu3', concept: { name: 'mine', images: pixels.map((data) => ({ data, width: 64, height: 64, channels: 3 })) }, comparisons: SHAPES_TCAV_CONCEPTS.length * 2, topK: 0 });
+      expect(mine.scores).toEqual(nodeMine.scores);
+      expect(mine.p).toBeCloseTo(nodeMine.p, 10);
+      console.log(`live TCAV, second call (sets reused): ${Math.round(mine.tcavMs)} ms`);
       model.dispose();
       expect(shown.significant).toBe(true);
       expect(shown.summary).toMatch(/cue:circle at relu3 for class circle: TCAV 0\.83/);

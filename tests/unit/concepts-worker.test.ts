@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { channelWeights, project, randomDirection, topIndices, unitDirection } from '../../src/concepts/directions';
 import type { TcavRequest } from '../../src/concepts/protocol';
 import { shapesConceptPixels } from '../../src/concepts/shapes-concepts';
-import { tcav } from '../../src/concepts/worker';
+import { memoSet, tcav } from '../../src/concepts/worker';
 import { loadModelNode } from '../../src/model/load-node';
 import type { Executor } from '../../src/model/types';
 
@@ -41,6 +41,19 @@ describe('directions', () => {
     const r = randomDirection(100, 3);
     expect(r.reduce((s, x) => s + x * x, 0)).toBeCloseTo(1, 5);
     expect(Array.from(randomDirection(100, 3))).toEqual(Array.from(r));
+  });
+});
+
+describe('generated sets kept between calls', () => {
+  it('makes a set once per key and evicts the oldest past 64 keys', () => {
+    let made = 0;
+    const make = () => ({ n: ++made });
+    const a = memoSet('test a', make);
+    expect(memoSet('test a', make)).toBe(a);
+    expect(made).toBe(1);
+    for (let i = 0; i < 64; i++) memoSet(`test fill ${i}`, make);
+    expect(memoSet('test a', make)).not.toBe(a);
+    expect(made).toBe(66);
   });
 });
 
@@ -77,6 +90,10 @@ describe('tcav operation on the shipped shapes models', () => {
   it('does not find it on shapes-cnn, and a texture is not significant on the biased model', async () => {
     const clean = await call({ ...base, model: 'shapes-cnn', concept: { shapes: 'cue:circle' }, topK: 0 });
     expect(clean.significant).toBe(false);
+    // Called again, with its sets now reused from the worker's memo: the same numbers.
+    const again = await call({ ...base, model: 'shapes-cnn', concept: { shapes: 'cue:circle' }, topK: 0 });
+    expect(again.scores).toEqual(clean.scores);
+    expect(again.nullScores).toEqual(clean.nullScores);
     expect(clean.p).toBeGreaterThan(clean.level);
     const dots = await call({ ...base, model: 'shapes-cnn-biased', concept: { shapes: 'texture:dots' }, topK: 0 });
     expect(dots.significant).toBe(false);
