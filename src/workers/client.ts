@@ -297,7 +297,8 @@ let workerSerial = 0;
  * no error event and left figures waiting for the 120 s deadline: the worker holds a Web Lock for
  * its life, and the page's request for the same lock is granted the moment the worker is gone,
  * even while the worker is busy in one long synchronous op (where a heartbeat could not answer).
- * Without navigator.locks (insecure http origins), the deadline remains. A worker terminated by
+ * Without navigator.locks (insecure http origins), or where the browser denies it (a SecurityError,
+ * e.g. in an embed on another site with third-party storage blocked), the deadline remains. A worker terminated by
  * the client releases its lock too; the client ignores reports about a worker it already dropped.
  */
 function watchLifeLock(api: ComputeApi, onCrash: (reason: string) => void): void {
@@ -305,7 +306,7 @@ function watchLifeLock(api: ComputeApi, onCrash: (reason: string) => void): void
   const name = `glimpse-compute-worker-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${++workerSerial}`;
   void Promise.resolve(api.holdLifeLock(name)).then((held) => {
     if (!held) return;
-    void navigator.locks.request(name, () => onCrash('the compute worker stopped without an error (it closed, or the browser ended it)'));
+    navigator.locks.request(name, () => onCrash('the compute worker stopped without an error (it closed, or the browser ended it)')).catch(() => undefined);
   }, () => undefined);
 }
 

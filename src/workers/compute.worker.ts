@@ -56,10 +56,11 @@ const api: ComputeApi = {
   holdLifeLock: (name) => new Promise<boolean>((held) => {
     if (!('locks' in navigator)) return held(false);
     // The callback's promise never settles: the lock is released only when this worker ends.
-    void navigator.locks.request(name, () => {
+    // Denied (SecurityError, e.g. an embed on another site): not held, and the client keeps its deadline.
+    navigator.locks.request(name, () => {
       held(true);
       return new Promise<never>(() => undefined);
-    });
+    }).catch(() => held(false));
   }),
 };
 
