@@ -61,7 +61,7 @@ it("computes a lecture figure with the course's default model, and reveals an ex
     expect([r.model, r.method]).toEqual(['fashion-cnn', 'vanilla-gradient']);
     expect(r.prediction[0].label).toBe('Trouser');
 
-    const details = page.locator('.exercise details');
+    const details = page.locator('.exercise details.exercise-answer');
     const answer = page.locator('.exercise .exercise-answer-body');
     expect(await details.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
     expect(await answer.isVisible()).toBe(false);

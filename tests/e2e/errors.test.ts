@@ -68,6 +68,9 @@ describe('recovering in the article', () => {
       await settle(page, '#fig-saliency', 'error');
       expect(await page.locator('#fig-saliency .gs-error').textContent()).toContain('not an image: notes.txt (text/plain)');
       await screenshot(page, '#fig-saliency', 'error-not-an-image');
+      // The previous image's panels go; the sample picker stays, to go on with.
+      expect(await page.locator('#fig-saliency .gs-panels').isVisible()).toBe(false);
+      expect(await page.locator('#fig-saliency .gs-picker').isVisible()).toBe(true);
       await forget(page, '#fig-saliency');
       await page.locator('#fig-saliency .gs-thumb').nth(2).click();
       await settle(page, '#fig-saliency');
