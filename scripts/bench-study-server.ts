@@ -45,7 +45,8 @@ ${o.rates.maxDelayMs} ms later and delays ${o.rates.delay * 100} % by up to ${o.
 | server answers by status | ${status} |
 | answers given / rows stored | ${r.rowsExpected} / ${r.rowsStored} |
 | rows lost / duplicated / changed | ${r.rowsLost} / ${r.rowsDuplicated} / ${r.rowsDiffering} |
-| sessions no participant holds | ${r.orphanSessions} (a creation whose answer was lost in the crash; it has no trials) |
+| sessions no participant holds | ${r.orphanSessions} |
+| session creations retried | ${r.createRetries} |
 
 Latency is the server's (proxy to server and back, injected delays excluded), under the load of the
 simulated participants running in the same Node process as the proxy. A smaller run of the same

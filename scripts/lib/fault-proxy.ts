@@ -1,9 +1,9 @@
 /**
  * A seeded fault-injecting HTTP proxy on 127.0.0.1, between simulated participants and the study
- * server, for the load and fault test. Writes (POST /api/sessions/...) may be dropped before the
- * server sees them, have their answer dropped after the server stored them, be duplicated (the copy
- * sent again later, so it arrives after newer writes) or be delayed (reordering participants against
- * each other and against the copies). Session creation and the export pass unharmed. While the
+ * server, for the load and fault test. Every POST under /api/ (session creation, trials, completion)
+ * may be dropped before the server sees it, have its answer dropped after the server stored it, be
+ * duplicated (the copy sent again later, so it arrives after newer writes) or be delayed (reordering
+ * participants against each other and against the copies). Reads (the export) pass unharmed. While the
  * server is down the proxy answers 502, as a reverse proxy in front of a real deployment would.
  * It times every answer the server gave (latency of the server, not of the injected delays).
  */
@@ -86,7 +86,7 @@ export async function startFaultProxy(targetPort: () => number, rates: FaultRate
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const body = await readBody(req);
     counts.requests += 1;
-    const faulty = req.method === 'POST' && req.url?.startsWith('/api/sessions/') === true;
+    const faulty = req.method === 'POST' && req.url?.startsWith('/api/') === true;
     const roll = () => (faulty ? rng() : 1);
     if (roll() < rates.dropRequest) {
       counts.dropRequest += 1;

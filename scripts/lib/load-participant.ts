@@ -10,7 +10,7 @@ import 'fake-indexeddb/auto';
 import { mulberry32, type Rng } from '../../src/methods/random';
 import type { Manifest } from '../../src/experiment/manifest';
 import { trialRecordSchema, type CompleteSession, type SessionAssignment, type TrialRecord } from '../../src/experiment/records';
-import { apiSender, createSession, RefusedError } from '../../src/experiment/session/api';
+import { apiSender, createSessionRetrying } from '../../src/experiment/session/api';
 import { finishSession, openSessionDb, recordAnswer, saveState, type OutboxItem } from '../../src/experiment/session/checkpoint';
 import { isCorrect } from '../../src/experiment/session/mapping';
 import { Outbox, type SendResult } from '../../src/experiment/session/outbox';
@@ -44,19 +44,20 @@ export interface ParticipantResult {
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Creation retried on network errors and 5xx (the server down, the proxy's 502). */
+/** A Prolific participant: created as the page does (one request key, retried on network errors and 5xx). */
 async function create(o: ParticipantOptions, rng: Rng): Promise<{ assignment: SessionAssignment; attempts: number }> {
-  for (let attempt = 1; ; attempt += 1) {
-    try {
-      const assignment = await createSession(o.api, o.study, { platform: { kind: 'anonymous' }, screen: { width: 1280, height: 800 }, userAgent: `load-test/${o.index}` });
-      return { assignment, attempts: attempt };
-    } catch (err) {
-      const retry = !(err instanceof RefusedError) || /^http_5|bad_gateway|store_unavailable/.test(err.code);
-      if (!retry || attempt >= 60) throw err;
-      await sleep(Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.min(attempt, 10)) * (0.5 + rng() / 2));
-    }
-  }
+  let attempts = 1;
+  const key = Array.from({ length: 4 }, () => Math.floor(rng() * 2 ** 32).toString(16).padStart(8, '0')).join('');
+  const assignment = await createSessionRetrying(o.api, o.study, { platform: platformOf(o), screen: { width: 1280, height: 800 }, userAgent: `load-test/${o.index}`, requestKey: key },
+    (attempt) => {
+      attempts = attempt + 1;
+      if (attempt >= 60) throw new Error(`participant ${o.index}: no session after 60 attempts`);
+    },
+    (attempt) => Math.min(o.maxDelayMs, o.baseDelayMs * 2 ** Math.min(attempt, 10)) * (0.5 + rng() / 2));
+  return { assignment, attempts };
 }
+
+const platformOf = (o: ParticipantOptions) => ({ kind: 'prolific' as const, participantId: `load-${o.index}`, studyId: 'load-test', sessionId: `load-session-${o.index}` });
 
 /** The answers, decided as the page would receive them: 75 % correct, practice passed by round 5. */
 function answerAll(manifest: Manifest, assignment: SessionAssignment, rng: Rng): TrialRecord[] {
@@ -92,7 +93,7 @@ export async function runParticipant(o: ParticipantOptions): Promise<Participant
 async function viaOutbox(o: ParticipantOptions, assignment: SessionAssignment, records: TrialRecord[], completion: CompleteSession, send: (i: OutboxItem) => Promise<SendResult>, rng: Rng): Promise<string | undefined> {
   const db = await openSessionDb(`load-${o.index}`);
   const now = Date.now();
-  await saveState(db, { study: o.study, mode: 'server', api: o.api, assignment, platform: { kind: 'anonymous' }, screen: { width: 1280, height: 800 }, startedAt: now, records: [], lastSeenAt: now, resumes: [] });
+  await saveState(db, { study: o.study, mode: 'server', api: o.api, assignment, platform: platformOf(o), screen: { width: 1280, height: 800 }, startedAt: now, records: [], lastSeenAt: now, resumes: [] });
   const outbox = new Outbox(db, send, { baseDelayMs: o.baseDelayMs, maxDelayMs: o.maxDelayMs, random: rng });
   for (const record of records) {
     const { stored } = await recordAnswer(db, o.study, record);

@@ -52,8 +52,10 @@ export interface LoadReport {
   rowsDuplicated: number;
   /** Stored with other values than answered. */
   rowsDiffering: number;
-  /** Sessions in the database that no participant holds (a creation whose answer was lost). */
+  /** Sessions in the database that no participant holds (a second session made by a retried creation). */
   orphanSessions: number;
+  /** Session creations that needed more than one request (lost answers, the server down). */
+  createRetries: number;
   fatal: string[];
 }
 
@@ -114,7 +116,8 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
     const wallSeconds = (performance.now() - start) / 1000;
     await proxy.close();
     return { ...(await compare(server, database, o.study, results)), participants: o.participants, wallSeconds, sessionsPerSecond: results.length / wallSeconds, requests: proxy.counts.requests,
-      latencyMs: latency(proxy.latencies), faults: proxy.counts, restarts, fatal };
+      latencyMs: latency(proxy.latencies), faults: proxy.counts, restarts, fatal,
+      createRetries: results.reduce((n, r) => n + r.createAttempts - 1, 0) };
   } finally {
     await proxy.close().catch(() => undefined);
     await server.stop();

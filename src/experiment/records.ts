@@ -26,6 +26,13 @@ export const createSessionSchema = z.object({
   /** Window size at the start, CSS px. */
   screen: z.object({ width: z.number().int().min(0), height: z.number().int().min(0) }),
   userAgent: z.string().max(512).default(''),
+  /**
+   * A random key the page draws once and keeps until it has its assignment: when the answer to a
+   * create request is lost, the retry with the same key gets the same session and token back
+   * (the token is derived from the key) instead of a second session or, with a platform id,
+   * "already taken part". Keep it as secret as the token.
+   */
+  requestKey: z.string().min(16).max(128).optional(),
 });
 export type CreateSession = z.infer<typeof createSessionSchema>;
 

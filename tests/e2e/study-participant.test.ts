@@ -1,5 +1,6 @@
 // A participant does the fashion-features study in Chromium against a real `glimpse experiment
-// serve` (127.0.0.1, a temporary SQLite file): one wrong practice answer (the round repeats), a
+// serve` (127.0.0.1, a temporary SQLite file): the answer to its first create request lost, one
+// wrong practice answer (the round repeats), a
 // double click, a reload in the middle (resumes at the next unanswered trial, same order), three
 // trials answered offline, completion. Then the database and the export hold exactly the clicks
 // given, each once, in the order the seeded plan says. Without a server (the suite's static
@@ -121,6 +122,15 @@ it('a participant does the whole study against the server: practice repeat, doub
     await page.goto(`${server.url}/studies/${STUDY}/?PROLIFIC_PID=${participant}&STUDY_ID=study-e2e&SESSION_ID=session-e2e`);
     await page.getByRole('button', { name: 'I agree' }).waitFor();
     await screenshot(page, 'body', 'study-consent');
+    // The answer to the first create request is lost after the server made the session: the page
+    // asks again with the same request key and gets that session, not "already taken part".
+    let creates = 0;
+    await page.route('**/api/studies/*/sessions', async (route) => {
+      creates += 1;
+      if (creates > 1) return route.continue();
+      await route.fetch();
+      return route.abort('connectionreset');
+    });
     await begin(page);
     const clicks: Click[] = [];
 
@@ -181,6 +191,8 @@ it('a participant does the whole study against the server: practice repeat, doub
     await screenshot(page, 'body', 'study-completion');
 
     // The export: one session, its records exactly the clicks in order, completion stored.
+    expect(creates).toBe(2);
+    expect((await exportJson()).sessions.filter((s) => s.platform.participantId === participant)).toHaveLength(1);
     const session = (await storedFor(participant))!;
     expect(session.completedAt).toBeDefined();
     expect(session.platform).toEqual({ kind: 'prolific', participantId: participant, studyId: 'study-e2e', sessionId: 'session-e2e' });

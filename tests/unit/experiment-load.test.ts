@@ -1,7 +1,8 @@
 // The collection server under load and faults, bounded and on 127.0.0.1 only: 40 simulated
 // participants through the page's own client code (outbox, checkpoints; every 5th sends its answers
-// shuffled), with dropped requests, dropped answers, late duplicates and delays, and the server
-// killed (SIGKILL) and restarted once: every answer stored exactly once, as answered.
+// shuffled), with dropped requests, dropped answers, late duplicates and delays (session creation
+// included), and the server killed (SIGKILL) and restarted once: every answer stored exactly once,
+// as answered, and one session per participant.
 // scripts/bench-study-server.ts runs the same with 1,000 participants (docs/benchmarks.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,4 +37,8 @@ it('40 participants, faults and one server crash: every answer stored exactly on
   expect(report.rowsDiffering).toBe(0);
   expect(report.rowsDuplicated).toBe(0);
   expect(report.rowsStored).toBe(report.rowsExpected);
+  // Creations are faulted too: retried with the same request key, they make no second session and
+  // are not refused as "already taken part" (every participant has a Prolific id).
+  expect(report.createRetries).toBeGreaterThan(0);
+  expect(report.orphanSessions).toBe(0);
 }, 300_000);

@@ -57,6 +57,27 @@ describe('collection API', () => {
     expect(second.json()).toMatchObject({ condition: 'natural', imageSet: 0 });
   });
 
+  it('answers a create retried with the same request key with the same session and token; another key for that id is refused', async () => {
+    const url = '/api/studies/fixture-study/sessions';
+    const body = { ...createBody, platform: { ...createBody.platform, participantId: 'PID-KEY' }, requestKey: 'k'.repeat(32) };
+    const first = await post(url, body);
+    expect(first.statusCode).toBe(201);
+    const retry = await post(url, body);
+    expect(retry.statusCode).toBe(200);
+    expect(retry.json()).toEqual(first.json());
+    const other = await post(url, { ...body, requestKey: 'j'.repeat(32) });
+    expect([other.statusCode, other.json().error]).toEqual([409, 'already_participated']);
+    // The key is no way into another participant's session: a new one, with another token.
+    const stranger = await post(url, { ...body, platform: { ...body.platform, participantId: 'PID-OTHER' } });
+    expect(stranger.statusCode).toBe(201);
+    expect(stranger.json().sessionId).not.toBe(first.json().sessionId);
+    expect(stranger.json().token).not.toBe(first.json().token);
+    const own = await app.inject({ method: 'GET', url: `/api/sessions/${first.json().sessionId}`, headers: { authorization: `Bearer ${first.json().token}` } });
+    expect(own.statusCode).toBe(200);
+    const foreign = await app.inject({ method: 'GET', url: `/api/sessions/${first.json().sessionId}`, headers: { authorization: `Bearer ${stranger.json().token}` } });
+    expect(foreign.statusCode).toBe(403);
+  });
+
   it('answers malformed, invalid, oversize and wrongly typed bodies with 4xx and a message', async () => {
     const cases: Array<[ReturnType<typeof post>, number, string]> = [
       [post('/api/studies/fixture-study/sessions', '{"platform": '), 400, 'bad_request'],

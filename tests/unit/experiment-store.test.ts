@@ -69,6 +69,20 @@ function storeSuite(name: string, open: () => Promise<Store>): void {
       expect((await store.createSession(newSession('repeat'), { cells: CELLS, leaseMs: HOUR })).ok).toBe(true); // anonymous: never refused
     });
 
+    it('returns the session a request key created again, for the same participant only', async () => {
+      const options = { cells: CELLS, leaseMs: HOUR };
+      const keyed = (participantId?: string) => ({ ...newSession('keyed', participantId), requestKeyHash: 'b'.repeat(64) });
+      const first = await store.createSession(keyed('P-K'), options);
+      if (!first.ok) throw new Error('refused');
+      const again = await store.createSession(keyed('P-K'), options);
+      expect(again.ok && [again.session.id, again.session.condition, again.session.seed, again.retried]).toEqual([first.session.id, first.session.condition, first.session.seed, true]);
+      expect(await store.createSession({ ...keyed('P-K'), requestKeyHash: 'c'.repeat(64) }, options)).toEqual({ ok: false, reason: 'already_participated' });
+      const stranger = await store.createSession(keyed('P-other'), options);
+      expect(stranger.ok && { same: stranger.session.id === first.session.id, retried: stranger.retried ?? false }).toEqual({ same: false, retried: false });
+      const sessions = await store.exportStudy('keyed');
+      expect(sessions.map((s) => s.platform.participantId).sort()).toEqual(['P-K', 'P-other']);
+    });
+
     it('stores trials once, in order: duplicate acknowledged, conflict, out of order, unknown session', async () => {
       const r = await store.createSession(newSession('trials'), { cells: CELLS, leaseMs: HOUR });
       if (!r.ok) throw new Error('refused');

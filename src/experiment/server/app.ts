@@ -1,6 +1,7 @@
 /**
  * The collection server: fastify 5 with a JSON API and, optionally, the built site.
  *   POST /api/studies/:study/sessions   create (balanced cell, seed, write token)     -> 201
+ *                                       (again with the same requestKey: the same session and token -> 200)
  *   GET  /api/sessions/:id              the session's state (Bearer session token)
  *   POST /api/sessions/:id/trials       one trial record; idempotent by (session, index)
  *   POST /api/sessions/:id/complete     completion; idempotent, refused until all trials are in
@@ -106,17 +107,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   app.post<{ Params: { study: string } }>('/api/studies/:study/sessions', { bodyLimit: BODY_LIMITS.session }, async (request, reply) => {
     const study = studyOf(request.params.study);
     const body = parse(createSessionSchema, request.body, 'create session');
-    const token = randomBytes(24).toString('base64url');
+    // With a request key the token is derived from it: a retried or duplicated create gets the same
+    // session and the same token (the key is as secret as the token: only the page and the server see it).
+    const token = body.requestKey === undefined ? randomBytes(24).toString('base64url')
+      : createHash('sha256').update(`glimpse-session-token\0${body.requestKey}\0${body.platform.kind}\0${body.platform.participantId ?? ''}`).digest('base64url');
     const result = await store.createSession(
       { id: randomUUID(), study: study.id, tokenHash: sha256(token), seed: randomInt(0, 2 ** 31 - 1), platform: body.platform,
-        screen: body.screen, userAgent: body.userAgent, startedAt: new Date().toISOString() },
+        screen: body.screen, userAgent: body.userAgent, startedAt: new Date().toISOString(),
+        requestKeyHash: body.requestKey === undefined ? undefined : sha256(body.requestKey) },
       { cells: study.cells, leaseMs },
     );
     if (!result.ok) {
       throw new HttpError(409, 'already_participated', `participant '${body.platform.participantId}' (${body.platform.kind}) already took part in '${study.id}'`);
     }
     const s = result.session;
-    return reply.code(201).send({ sessionId: s.id, token, condition: s.condition, imageSet: s.imageSet, seed: s.seed });
+    return reply.code(result.retried ? 200 : 201).send({ sessionId: s.id, token, condition: s.condition, imageSet: s.imageSet, seed: s.seed });
   });
 
   app.get<{ Params: { id: string } }>('/api/sessions/:id', async (request) => {

@@ -36,6 +36,10 @@ export const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS trials (
     session_id TEXT NOT NULL REFERENCES sessions (id), idx INTEGER NOT NULL, record TEXT NOT NULL,
     received_at TEXT NOT NULL, PRIMARY KEY (session_id, idx))`,
+  // A table of its own rather than a column, so that databases made before it need no migration.
+  `CREATE TABLE IF NOT EXISTS session_keys (
+    study TEXT NOT NULL, key_hash TEXT NOT NULL, session_id TEXT NOT NULL REFERENCES sessions (id),
+    PRIMARY KEY (study, key_hash))`,
 ];
 
 /** JSON with sorted keys: two records are the same response iff their canonical forms are equal. */
@@ -73,6 +77,20 @@ async function loadSession(tx: SqlTx, id: string): Promise<SessionRow | undefine
   return toSession(row, Number(count.n));
 }
 
+/**
+ * The session a request key already created. The server derives the token from the key, so the
+ * retry carries the same token hash; only for the same platform participant and token: a key is no
+ * way into another participant's session.
+ */
+async function retriedSession(tx: SqlTx, s: NewSession): Promise<SessionRow | undefined> {
+  if (s.requestKeyHash === undefined) return undefined;
+  const [known] = await tx.all('SELECT session_id FROM session_keys WHERE study = ? AND key_hash = ?', [s.study, s.requestKeyHash]);
+  if (!known) return undefined;
+  const session = await loadSession(tx, String(known.session_id));
+  const same = session && session.tokenHash === s.tokenHash && session.platform.kind === s.platform.kind && session.platform.participantId === s.platform.participantId;
+  return same ? session : undefined;
+}
+
 export class SqlStore implements Store {
   readonly kind: 'sqlite' | 'postgres';
   constructor(private readonly driver: SqlDriver) {
@@ -81,7 +99,9 @@ export class SqlStore implements Store {
 
   createSession(s: NewSession, { cells, leaseMs }: CreateOptions): Promise<CreateResult> {
     if (cells.length === 0) throw new Error(`study '${s.study}': no cells (conditions x image sets) to assign`);
-    return this.driver.transaction(`study:${s.study}`, async (tx) => {
+    return this.driver.transaction(`study:${s.study}`, async (tx): Promise<CreateResult> => {
+      const retried = await retriedSession(tx, s);
+      if (retried) return { ok: true, session: retried, retried: true };
       if (s.platform.participantId !== undefined) {
         const seen = await tx.all('SELECT id FROM sessions WHERE study = ? AND platform_kind = ? AND participant_id = ?', [
           s.study, s.platform.kind, s.platform.participantId,
@@ -104,7 +124,11 @@ export class SqlStore implements Store {
         [s.id, s.study, s.tokenHash, cell.condition, cell.imageSet, s.seed, s.platform.kind, s.platform.participantId ?? null,
           JSON.stringify(s.platform), JSON.stringify(s.screen), s.userAgent, s.startedAt],
       );
-      return { ok: true as const, session: { ...s, ...cell, trialCount: 0 } };
+      if (s.requestKeyHash !== undefined) {
+        await tx.run('INSERT INTO session_keys (study, key_hash, session_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [s.study, s.requestKeyHash, s.id]);
+      }
+      const { requestKeyHash: _key, ...row } = s;
+      return { ok: true as const, session: { ...row, ...cell, trialCount: 0 } };
     });
   }
 

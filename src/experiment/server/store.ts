@@ -23,6 +23,8 @@ export interface NewSession {
   screen: { width: number; height: number };
   userAgent: string;
   startedAt: string;
+  /** sha256 hex of the client's request key (records.ts createSessionSchema.requestKey), when it sent one. */
+  requestKeyHash?: string;
 }
 
 export interface SessionRow extends NewSession, Cell {
@@ -32,7 +34,8 @@ export interface SessionRow extends NewSession, Cell {
   trialCount: number;
 }
 
-export type CreateResult = { ok: true; session: SessionRow } | { ok: false; reason: 'already_participated' };
+/** `retried`: the request key was seen before: the same session (and, derived from the key, the same token). */
+export type CreateResult = { ok: true; session: SessionRow; retried?: boolean } | { ok: false; reason: 'already_participated' };
 
 export type AppendResult =
   | { status: 'stored' | 'duplicate' }
@@ -56,7 +59,10 @@ export interface CreateOptions {
 
 export interface Store {
   readonly kind: 'sqlite' | 'postgres';
-  /** Assign the least-filled cell and insert, or refuse a platform participant id seen before. */
+  /**
+   * Assign the least-filled cell and insert, or refuse a platform participant id seen before; a
+   * request key seen before returns its session again, so a lost answer can be retried.
+   */
   createSession(session: NewSession, options: CreateOptions): Promise<CreateResult>;
   getSession(id: string): Promise<SessionRow | undefined>;
   /** Idempotent by (session, index): same record again = duplicate, a different one = conflict. */

@@ -18,9 +18,14 @@ export async function probeServer(apiBase: string, study: string): Promise<'serv
 }
 
 export class RefusedError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: string, message: string, readonly status = 0) {
     super(message);
   }
+}
+
+/** Worth asking again: the network failed, or the server (or a proxy before it) is down or busy. */
+export function isTransient(err: unknown): boolean {
+  return !(err instanceof RefusedError) || err.status >= 500 || err.status === 408 || err.status === 429;
 }
 
 export async function createSession(apiBase: string, study: string, body: CreateSession): Promise<SessionAssignment> {
@@ -28,8 +33,24 @@ export async function createSession(apiBase: string, study: string, body: Create
     method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(createSessionSchema.parse(body)),
   });
   const json = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
-  if (!res.ok) throw new RefusedError(json.error ?? `http_${res.status}`, json.message ?? `the server answered ${res.status}`);
+  if (!res.ok) throw new RefusedError(json.error ?? `http_${res.status}`, json.message ?? `the server answered ${res.status}`, res.status);
   return sessionAssignmentSchema.parse(json);
+}
+
+/**
+ * createSession until the server answers, with the same request key every time (the body's
+ * `requestKey`): a lost answer is retried without creating a second session. Refusals are thrown.
+ */
+export async function createSessionRetrying(apiBase: string, study: string, body: CreateSession, onRetry: (attempt: number, err: Error) => void, delayMs = (attempt: number) => Math.min(10_000, 1000 * attempt)): Promise<SessionAssignment> {
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await createSession(apiBase, study, body);
+    } catch (err) {
+      if (!isTransient(err)) throw err;
+      onRetry(attempt, err as Error);
+      await new Promise((r) => setTimeout(r, delayMs(attempt)));
+    }
+  }
 }
 
 /** An outbox sender for one session's token. */

@@ -9,10 +9,11 @@ import type { JsPsych } from 'jspsych';
 import { manifestSchema, type Manifest } from '../manifest';
 import { trialRecordSchema, type ExportSession, type SessionAssignment, type StudyExport } from '../records';
 import { CONDITIONS } from '../study';
-import { createSession, probeServer, RefusedError, apiSender } from './api';
+import { apiSender, createSessionRetrying, probeServer, RefusedError } from './api';
 import { finishSession, loadState, markResume, openSessionDb, recordAnswer, saveState, type SessionDb, type SessionState } from './checkpoint';
 import { Outbox } from './outbox';
 import { buildPlan, nextTrial, planImages, practiceProgress, queryMin, references } from './plan';
+import { forgetRequestKey, requestKey } from './request-key';
 import { completionScreen, downloadData, notice, readPlatform, show, waitForScreen } from './screens';
 
 /** What the page hands the island (built from the study file, src/pages/studies/[study].astro). */
@@ -114,7 +115,8 @@ export async function runSession(root: HTMLElement, config: PageConfig): Promise
     let assignment: SessionAssignment;
     try {
       assignment = mode === 'server'
-        ? await createSession(api, config.study, { platform, screen, userAgent: navigator.userAgent.slice(0, 512) })
+        ? await createSessionRetrying(api, config.study, { platform, screen, userAgent: navigator.userAgent.slice(0, 512), requestKey: requestKey(config.study) },
+          (attempt) => show(root, `<h2>Connecting…</h2><p>The study server cannot be reached (attempt ${attempt}). Check your internet connection; this page retries by itself.</p>`))
         : localAssignment(manifest, params);
     } catch (err) {
       const taken = err instanceof RefusedError && err.code === 'already_participated';
@@ -124,6 +126,7 @@ export async function runSession(root: HTMLElement, config: PageConfig): Promise
     }
     if (!(CONDITIONS as readonly string[]).includes(assignment.condition)) throw new Error(`unknown condition '${assignment.condition}'`);
     state = await saveState(db, { study: config.study, mode, api: mode === 'server' ? api : undefined, assignment, platform, screen, startedAt: Date.now(), records: [], lastSeenAt: Date.now(), resumes: [] });
+    forgetRequestKey(config.study);
   } else {
     ({ state, gapMs } = await markResume(db, state));
   }
