@@ -17,13 +17,32 @@ export function throwIfAborted(ctx: RunContext, method: string): void {
 }
 
 /**
+ * The next turn of the event loop, without setTimeout's 4 ms clamp once timers nest (RISE's 63
+ * batches would lose 250 ms to it): setImmediate in Node, a MessageChannel message in browsers.
+ */
+function nextTask(): Promise<void> {
+  if (typeof setImmediate === 'function') return new Promise((resolve) => setImmediate(resolve));
+  if (typeof MessageChannel === 'function') {
+    const channel = new MessageChannel();
+    return new Promise((resolve) => {
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/**
  * Between two batches: when a caller can abort (the worker), give its message loop a turn so a
  * cancel message can land, then stop if it did. Node callers without a signal never wait.
  */
 export async function betweenBatches(ctx: RunContext, method: string): Promise<void> {
   throwIfAborted(ctx, method);
   if (ctx.signal === undefined) return;
-  await new Promise<void>((resolve) => setTimeout(resolve, 0));
+  await nextTask();
   throwIfAborted(ctx, method);
 }
 

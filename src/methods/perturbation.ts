@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Executor, ModelInfo } from '../model/types';
+import { betweenBatches, throwIfAborted } from './gradient-batches';
 import type { RunContext } from './types';
 
 /** What a perturbed copy is scored by: the target's pre-softmax logit or its softmax probability. */
@@ -31,7 +32,8 @@ export async function scoreBatches(
 ): Promise<Float32Array> {
   const out = new Float32Array(total);
   for (let start = 0; start < total; start += batchSize) {
-    throwIfAborted(ctx, method);
+    // A turn for the worker's messages: a cancel from the page lands here, not after the last batch.
+    await betweenBatches(ctx, method);
     const count = Math.min(batchSize, total - start);
     const batch = makeBatch(start, count);
     const scores = tf.tidy(() => {
@@ -49,14 +51,7 @@ export async function scoreBatches(
   return out;
 }
 
-/** Error named 'AbortError' (as fetch's) so callers can tell cancellation from failure. */
-export function throwIfAborted(ctx: RunContext, method: string): void {
-  if (ctx.signal?.aborted) {
-    const error = new Error(`${method}: aborted (a newer request superseded this one)`);
-    error.name = 'AbortError';
-    throw error;
-  }
-}
+export { throwIfAborted };
 
 /**
  * The model-input value of a pixel value v in [0, 1] on each channel: the same mapping as
