@@ -17,18 +17,28 @@ export interface SampleGrid {
   xs: Float32Array;
 }
 
-interface Taps {
-  /** [4N, 1] int32 flat input indices of the four neighbours, corner by corner. */
-  indices: number[];
+/** The four neighbours of every output pixel, corner by corner, and their bilinear weights. */
+export interface Taps {
+  outHeight: number;
+  outWidth: number;
+  /** Input height and width the indices refer to. */
+  height: number;
+  width: number;
+  /** [4N] flat input indices (y * w + x) of the four neighbours, corner by corner. */
+  indices: Int32Array;
   /** [4N] bilinear weights, same order. */
-  weights: number[];
+  weights: Float32Array;
 }
 
-/** Neighbours and weights; coordinates outside the image clamp to the edge pixel. */
-function bilinearTaps(grid: SampleGrid, h: number, w: number): Taps {
+/**
+ * Neighbours and weights; coordinates outside the image clamp to the edge pixel. Typed arrays: tfjs
+ * copies them into a tensor as they are, where plain JS arrays cost a flatten and a conversion per
+ * call (about a quarter of a Lucid step's time on wasm, docs/benchmarks.md).
+ */
+export function bilinearTaps(grid: SampleGrid, h: number, w: number): Taps {
   const n = grid.outHeight * grid.outWidth;
-  const indices = new Array<number>(4 * n);
-  const weights = new Array<number>(4 * n);
+  const indices = new Int32Array(4 * n);
+  const weights = new Float32Array(4 * n);
   for (let i = 0; i < n; i++) {
     const y = Math.min(h - 1, Math.max(0, grid.ys[i]));
     const x = Math.min(w - 1, Math.max(0, grid.xs[i]));
@@ -38,22 +48,45 @@ function bilinearTaps(grid: SampleGrid, h: number, w: number): Taps {
     const x1 = Math.min(w - 1, x0 + 1);
     const fy = y - y0;
     const fx = x - x0;
-    const corners: Array<[number, number, number]> = [
-      [y0, x0, (1 - fy) * (1 - fx)], [y0, x1, (1 - fy) * fx], [y1, x0, fy * (1 - fx)], [y1, x1, fy * fx],
-    ];
-    corners.forEach(([cy, cx, wt], k) => {
-      indices[k * n + i] = cy * w + cx;
-      weights[k * n + i] = wt;
-    });
+    indices[i] = y0 * w + x0;
+    weights[i] = (1 - fy) * (1 - fx);
+    indices[n + i] = y0 * w + x1;
+    weights[n + i] = (1 - fy) * fx;
+    indices[2 * n + i] = y1 * w + x0;
+    weights[2 * n + i] = fy * (1 - fx);
+    indices[3 * n + i] = y1 * w + x1;
+    weights[3 * n + i] = fy * fx;
   }
-  return { indices, weights };
+  return { outHeight: grid.outHeight, outWidth: grid.outWidth, height: h, width: w, indices, weights };
 }
 
-/** x [b, h, w, c] sampled at `grid` -> [b, outHeight, outWidth, c]. */
-export function resampleBilinear(x: tf.Tensor4D, grid: SampleGrid): tf.Tensor4D {
+const TAPS_CACHE_SIZE = 128;
+const tapsCache = new Map<string, Taps>();
+
+/**
+ * The taps of `affineGrid(h, w, outHeight, outWidth, scale, angle)`, cached: the random scale and
+ * rotate transforms draw from short lists (11 scales, 21 angles), so every step of an optimization
+ * reuses a handful of grids instead of rebuilding them. Least recently used entries go first.
+ */
+export function affineTaps(h: number, w: number, outHeight: number, outWidth: number, scale: number, angle: number): Taps {
+  const key = `${h},${w},${outHeight},${outWidth},${scale},${angle}`;
+  let taps = tapsCache.get(key);
+  if (taps !== undefined) {
+    tapsCache.delete(key);
+  } else {
+    taps = bilinearTaps(affineGrid(h, w, outHeight, outWidth, scale, angle), h, w);
+    if (tapsCache.size >= TAPS_CACHE_SIZE) tapsCache.delete(tapsCache.keys().next().value as string);
+  }
+  tapsCache.set(key, taps);
+  return taps;
+}
+
+/** x [b, h, w, c] sampled at `grid` (or at taps already made for x's size) -> [b, outHeight, outWidth, c]. */
+export function resampleBilinear(x: tf.Tensor4D, grid: SampleGrid | Taps): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   const n = grid.outHeight * grid.outWidth;
-  const taps = bilinearTaps(grid, h, w);
+  const taps = 'indices' in grid ? grid : bilinearTaps(grid, h, w);
+  if (taps.height !== h || taps.width !== w) throw new Error(`resampleBilinear: taps made for ${taps.height}x${taps.width}, image is ${h}x${w}`);
   const run = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
     const indices = tf.tensor1d(taps.indices, 'int32');
     const weights = tf.tensor2d(taps.weights, [4 * n, 1]);

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { randInt, type Rng } from '../methods/random';
-import { affineGrid, resampleBilinear } from './resample';
+import { affineTaps, resampleBilinear } from './resample';
 
 export type TransformSpec =
   /** Constant border of `size` pixels on each side, value in [0, 1] pixel space (Lucid: 0.5). */
@@ -65,12 +65,12 @@ export function applyTransform(spec: TransformSpec, x: tf.Tensor4D, rng: Rng): t
       if (s === 1) return x;
       const oh = Math.max(1, Math.round(h * s));
       const ow = Math.max(1, Math.round(w * s));
-      return resampleBilinear(x, affineGrid(h, w, oh, ow, oh / h, 0));
+      return resampleBilinear(x, affineTaps(h, w, oh, ow, oh / h, 0));
     }
     case 'rotate': {
       const degrees = pick(rng, spec.degrees);
       if (degrees === 0) return x;
-      return resampleBilinear(x, affineGrid(h, w, h, w, 1, (degrees * Math.PI) / 180));
+      return resampleBilinear(x, affineTaps(h, w, h, w, 1, (degrees * Math.PI) / 180));
     }
     case 'resize':
       return h === spec.height && w === spec.width ? x : tf.image.resizeBilinear(x, [spec.height, spec.width]);
