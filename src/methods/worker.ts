@@ -21,6 +21,7 @@ import { loadModel } from '../model/load';
 
 export const methods: Operation<void, MethodChoice[]> = {
   run: async () => listMethods().map((m) => ({ id: m.id, label: m.label, options: describeOptions(m.options) })),
+  queued: false,
 };
 
 export const attribution: Operation<ComputeRequest, ComputeResult> = {

@@ -21,6 +21,8 @@ import { parseUnit, unitObjective } from './unit';
 export const synthesis: Operation<SynthesisRequest, SynthesisResult, SynthesisFrame> = {
   run: async (ctx, request) => synthesize(await ctx.getModel(request), ctx.backend, request, ctx.onFrame ?? (() => undefined), ctx.signal),
   transfer: (result) => result.images.map((im) => im.data.buffer as ArrayBuffer),
+  // A long loop that yields at every step: it runs beside the queue, not blocking other figures.
+  queued: false,
 };
 
 /** [b, h, w, c] [0, 1] pixels -> one RGBA image per item. */

@@ -1,13 +1,14 @@
 /// <reference types="vite/client" />
 /**
- * The only path from the page to the compute worker. One worker per page, created on first use and
- * shared by every figure. Every family is an operation of the worker's table (operations.ts): a
+ * The only path from the page to the compute workers: a small pool (pool.ts), started on first use
+ * and shared by every figure, each call timed from request to pixels (timing.ts). Every family is an operation of the worker's table (operations.ts): a
  * figure calls `client.op(name, request)` or, for operations that stream frames,
  * `client.stream(name, request, onFrame)`, with request/result/frame types read from the table.
  * With a `key` (one per figure) the latest request wins: a request superseded before it starts is
  * never sent, and a running one is told to cancel, so dragging a slider never queues work. A
- * worker that errors, ends silently (its life lock, below) or misses a generous deadline is terminated; its pending requests reject with
- * WorkerCrashedError and the next call starts a fresh worker. Imports comlink, never tfjs.
+ * worker that errors, ends silently (its life lock, below) or misses a generous deadline is
+ * terminated; its pending requests reject with WorkerCrashedError and the next call starts a fresh
+ * worker. Imports comlink, never tfjs.
  */
 import * as Comlink from 'comlink';
 import type { ComputeRequest, ComputeResult } from '../methods/protocol';
@@ -16,23 +17,19 @@ import type { ViewRequest, ViewResult } from '../views/protocol';
 // `?worker&url`: Vite bundles the worker and gives its URL (relative to this chunk in the embed bundle).
 import computeWorkerUrl from './compute.worker.ts?worker&url';
 import type { OpFrame, OpName, OpRequest, OpResult } from './operations';
+import { WorkerPool, WorkerCrashedError, type WorkerFactory, type WorkerHandle } from './pool';
 import type {
-  BackendName, BackendReport, BenchTimings, ComputeApi, MethodChoice, ModelRef, ModelSummary, PlainError,
+  BackendName, BackendReport, BenchTimings, CallReply, ComputeApi, MethodChoice, ModelRef, ModelSummary, PlainError,
 } from './protocol';
+import type { CallTiming } from './timing';
+
+export { WorkerCrashedError, type WorkerFactory, type WorkerHandle };
 
 /** A request replaced by a newer one from the same figure; figures ignore it. */
 export class CancelledError extends Error {
   constructor(message = 'superseded by a newer request') {
     super(message);
     this.name = 'CancelledError';
-  }
-}
-
-/** The worker died (uncaught error, bad message, or no answer before the deadline). Retrying recovers. */
-export class WorkerCrashedError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'WorkerCrashedError';
   }
 }
 
@@ -48,19 +45,14 @@ export class ComputeError extends Error {
   }
 }
 
-/** A live worker: its API and how to kill it. `onCrash` is called when it errors on its own. */
-export interface WorkerHandle {
-  api: ComputeApi;
-  terminate(): void;
-}
-export type WorkerFactory = (onCrash: (reason: string) => void) => WorkerHandle;
-
 export interface ClientOptions {
   /** Backend to try first (falls back down webgpu → webgl → wasm → cpu). */
   backend?: BackendName;
   /** A call without an answer after this long counts as a crash. Generous: a first WebGPU
    *  pipeline compile on a software adapter takes seconds. */
   deadlineMs?: number;
+  /** Most compute workers at once (default 1: see getClient for the measured reason). */
+  workers?: number;
 }
 
 /** How a call is made. */
@@ -69,6 +61,8 @@ export interface OpOptions {
   key?: string;
   /** Buffers of the request to move to the worker instead of copying (they become unusable here). */
   transfer?: ArrayBuffer[];
+  /** Lower goes first in the worker's queue: 0 for the figure the reader is looking at (default 1). */
+  priority?: number;
 }
 
 /** A streaming call: its final result, and `cancel()`, which ends it early with what it has. */
@@ -86,33 +80,39 @@ interface Slot {
   queued?: Queued;
   running?: { id: number; superseded: boolean };
 }
-interface Pending {
-  reject(error: unknown): void;
-  timer: ReturnType<typeof setTimeout>;
-}
-
 export class ComputeClient {
-  private handle?: WorkerHandle;
-  private ready?: Promise<BackendReport>;
-  private readonly pending = new Set<Pending>();
+  private readonly pool: WorkerPool;
   private readonly slots = new Map<string, Slot>();
   private nextId = 1;
-  private readonly deadlineMs: number;
-  /** Number of workers started so far (tests check that a crash leads to a fresh one). */
-  workersStarted = 0;
+  /** A test hook for the worker that gets the next 'attribution' call. */
+  private hookNext?: 'crash' | 'close';
+  /** The latest calls' timings, newest last (at most 200): the page benchmark reads them. */
+  readonly timings: CallTiming[] = [];
+  private readonly timingByResult = new WeakMap<object, CallTiming>();
 
-  constructor(private readonly factory: WorkerFactory, private readonly options: ClientOptions = {}) {
-    this.deadlineMs = options.deadlineMs ?? 120_000;
+  constructor(factory: WorkerFactory, options: ClientOptions = {}) {
+    this.pool = new WorkerPool(factory, { backend: options.backend, deadlineMs: options.deadlineMs ?? 120_000, size: options.workers ?? 1 });
+  }
+
+  /** Number of workers started so far (tests check that a crash leads to a fresh one). */
+  get workersStarted(): number {
+    return this.pool.started;
+  }
+
+  /** Where the time of the call that produced `result` went (undefined for results not from here). */
+  timingOf(result: unknown): CallTiming | undefined {
+    return typeof result === 'object' && result !== null ? this.timingByResult.get(result) : undefined;
   }
 
   /** Which backend the worker runs on (starts the worker if needed). */
   backend(): Promise<BackendReport> {
-    return this.withWorker('init', (_api, report) => Promise.resolve(report));
+    return this.pool.report();
   }
 
   /** Runs worker operation `name` once; with `options.key`, rejects with CancelledError when superseded. */
   op<N extends OpName>(name: N, request: OpRequest<N>, options: OpOptions = {}): Promise<OpResult<N>> {
-    const start = (id: number): Promise<OpResult<N>> => this.send(name, id, request, options.transfer);
+    const requestedAt = performance.now();
+    const start = (id: number): Promise<OpResult<N>> => this.send(name, id, request, options, requestedAt);
     return options.key === undefined ? start(this.nextId++) : this.latest(options.key, start);
   }
 
@@ -122,47 +122,83 @@ export class ComputeClient {
    */
   stream<N extends OpName>(name: N, request: OpRequest<N>, onFrame: (frame: OpFrame<N>) => void, options: OpOptions = {}): Running<OpResult<N>> {
     let id: number | undefined;
+    const requestedAt = performance.now();
     const start = (callId: number): Promise<OpResult<N>> => {
       id = callId;
-      return this.send(name, callId, request, options.transfer, onFrame as (frame: unknown) => void);
+      return this.send(name, callId, request, options, requestedAt, onFrame as (frame: unknown) => void);
     };
     const result = options.key === undefined ? start(this.nextId++) : this.latest(options.key, start);
-    return { result, cancel: () => void (id !== undefined && this.cancel(id)) };
+    return { result, cancel: () => void (id !== undefined && this.pool.cancel(id)) };
   }
 
   // Shorthands for the first families (new families call op/stream directly).
   describe(ref: ModelRef): Promise<ModelSummary> { return this.op('describe', ref); }
   methods(): Promise<MethodChoice[]> { return this.op('methods', undefined); }
   /** An attribution for a figure; the latest request per `figureKey` wins. Moves the image's buffer. */
-  compute(figureKey: string, request: ComputeRequest): Promise<ComputeResult> {
-    return this.op('attribution', request, { key: figureKey, transfer: [request.image.data.buffer as ArrayBuffer] });
+  compute(figureKey: string, request: ComputeRequest, priority?: number): Promise<ComputeResult> {
+    return this.op('attribution', request, { key: figureKey, transfer: [request.image.data.buffer as ArrayBuffer], ...(priority === undefined ? {} : { priority }) });
   }
-  view(request: ViewRequest): Promise<ViewResult> { return this.op('views', request); }
+  view(request: ViewRequest, priority?: number): Promise<ViewResult> { return this.op('views', request, priority === undefined ? {} : { priority }); }
   bench(ref: ModelRef, method: string, runs: number): Promise<BenchTimings> { return this.op('attribution-bench', { ...ref, method, runs }); }
   synthesize(request: SynthesisRequest, onFrame: (frame: SynthesisFrame) => void): Running<SynthesisResult> { return this.stream('synthesis', request, onFrame); }
 
-  /** Test hook: the worker's next 'attribution' call calls close(): it dies without an error. */
+  /** Test hook: the worker that gets the next 'attribution' call calls close() on it: it dies without an error. */
   async closeOnNextRun(): Promise<void> {
-    await this.withWorker('close hook', (api) => Promise.resolve(api.closeOnNextRun()));
+    this.hookNext = 'close';
   }
 
-  /** Test hook: the worker's next 'attribution' call dies with an uncaught error. */
+  /** Test hook: the worker that gets the next 'attribution' call dies on it with an uncaught error. */
   async crashOnNextRun(): Promise<void> {
-    await this.withWorker('crash hook', (api) => Promise.resolve(api.crashOnNextRun()));
+    this.hookNext = 'crash';
   }
 
-  /** Kills the worker as a crash would (pending requests reject with WorkerCrashedError). */
+  /** Kills the workers as a crash would (pending requests reject with WorkerCrashedError). */
   terminate(reason = 'the compute worker was terminated'): void {
-    this.crash(reason);
+    this.pool.terminateAll(reason);
   }
 
-  private cancel(id: number): void {
-    void Promise.resolve(this.handle?.api.cancel(id)).catch(() => undefined);
+  private send<T>(name: string, id: number, request: unknown, options: OpOptions, requestedAt: number, onFrame?: (frame: unknown) => void): Promise<T> {
+    const message = options.transfer === undefined ? request : Comlink.transfer(request, options.transfer);
+    const model = modelKey(request);
+    const hook = name === 'attribution' ? this.hookNext : undefined;
+    if (hook) this.hookNext = undefined;
+    const sentAt = performance.now();
+    let postedAt = sentAt;
+    const reply = this.pool.run(name, (api) => {
+      postedAt = performance.now();
+      // Comlink keeps messages in order: the hook is set before the call arrives.
+      if (hook === 'crash') void api.crashOnNextRun();
+      if (hook === 'close') void api.closeOnNextRun();
+      return api.call(name, id, message, onFrame && Comlink.proxy(onFrame), options.priority, performance.timeOrigin + postedAt);
+    }, { callId: id, ...(model ? { model } : {}) });
+    return reply.then(({ result, timing: inWorker }: CallReply) => {
+      const receivedAt = performance.now();
+      // Before posting, the call waited for its worker to start (script, tfjs, backend): backend start.
+      const starting = postedAt - sentAt;
+      const worker = { ...inWorker, initMs: inWorker.initMs + starting, totalMs: inWorker.totalMs + starting };
+      const timing: CallTiming = {
+        op: name, ...(options.key ? { key: options.key } : {}), requestedAt, pageWaitMs: sentAt - requestedAt, worker,
+        transferMs: Math.max(0, receivedAt - postedAt - inWorker.totalMs),
+      };
+      this.record(timing, result, receivedAt);
+      return result as T;
+    }, (error: unknown) => {
+      throw error instanceof Error ? error : new ComputeError(plain(error));
+    });
   }
 
-  private send<T>(name: string, id: number, request: unknown, transfer?: ArrayBuffer[], onFrame?: (frame: unknown) => void): Promise<T> {
-    const message = transfer === undefined ? request : Comlink.transfer(request, transfer);
-    return this.withWorker(name, (api) => api.call(name, id, message, onFrame && Comlink.proxy(onFrame)) as Promise<T>);
+  private record(timing: CallTiming, result: unknown, receivedAt: number): void {
+    this.timings.push(timing);
+    if (this.timings.length > 200) this.timings.shift();
+    if (typeof result === 'object' && result !== null) this.timingByResult.set(result, timing);
+    // The figure draws in the continuation of this promise; the next frame shows its pixels.
+    if (typeof requestAnimationFrame === 'function') {
+      requestAnimationFrame(() => {
+        const now = performance.now();
+        timing.renderMs = now - receivedAt;
+        timing.toPixelsMs = now - timing.requestedAt;
+      });
+    }
   }
 
   /** Latest request wins per key: the queued one is replaced, the running one cancelled. */
@@ -178,7 +214,7 @@ export class ComputeClient {
       s.queued = { start, resolve: resolve as (result: unknown) => void, reject };
       if (s.running) {
         s.running.superseded = true;
-        this.cancel(s.running.id);
+        this.pool.cancel(s.running.id);
       } else {
         this.startNext(s);
       }
@@ -201,63 +237,12 @@ export class ComputeClient {
         this.startNext(slot);
       });
   }
+}
 
-  /** One worker call, after init, under the deadline; worker errors come back as ComputeError. */
-  private withWorker<T>(what: string, fn: (api: ComputeApi, report: BackendReport) => Promise<T>): Promise<T> {
-    const handle = this.ensureWorker();
-    const ready = this.ready as Promise<BackendReport>;
-    return new Promise<T>((resolve, reject) => {
-      const entry: Pending = {
-        reject,
-        timer: setTimeout(
-          () => this.crash(`the compute worker did not answer '${what}' within ${this.deadlineMs / 1000} s`),
-          this.deadlineMs,
-        ),
-      };
-      this.pending.add(entry);
-      const settle = (ok: boolean, value: unknown): void => {
-        if (!this.pending.has(entry)) return; // already rejected by a crash
-        clearTimeout(entry.timer);
-        this.pending.delete(entry);
-        if (ok) resolve(value as T);
-        else reject(value instanceof Error ? value : new ComputeError(plain(value)));
-      };
-      ready
-        .then((report) => fn(handle.api, report))
-        .then((v) => settle(true, v), (e) => settle(false, e));
-    });
-  }
-
-  private ensureWorker(): WorkerHandle {
-    if (this.handle) return this.handle;
-    const handle = this.factory((reason) => {
-      if (this.handle === handle) this.crash(reason);
-    });
-    this.handle = handle;
-    this.workersStarted += 1;
-    this.ready = handle.api.init(this.options.backend);
-    // A worker whose init failed is useless: drop it so the next call starts afresh.
-    this.ready.catch(() => {
-      if (this.handle === handle) {
-        handle.terminate();
-        this.handle = undefined;
-      }
-    });
-    return handle;
-  }
-
-  private crash(reason: string): void {
-    const handle = this.handle;
-    this.handle = undefined;
-    this.ready = undefined;
-    handle?.terminate();
-    const error = new WorkerCrashedError(reason);
-    for (const entry of [...this.pending]) {
-      clearTimeout(entry.timer);
-      this.pending.delete(entry);
-      entry.reject(error);
-    }
-  }
+/** Which model a request is for (steers it to a worker that has it loaded). */
+function modelKey(request: unknown): string | undefined {
+  const r = request as Partial<ModelRef> | null;
+  return typeof r === 'object' && r !== null && typeof r.model === 'string' ? `${r.modelsBase ?? ''}|${r.model}` : undefined;
 }
 
 function plain(value: unknown): PlainError {
@@ -312,9 +297,17 @@ function watchLifeLock(api: ComputeApi, onCrash: (reason: string) => void): void
 
 let shared: ComputeClient | undefined;
 
-/** The page's one client. The first caller's backend preference wins (one worker, one backend). */
+/** The page's one client. The first caller's backend and worker count win. */
 export function getClient(options: ClientOptions = {}): ComputeClient {
-  shared ??= new ComputeClient(browserWorkerFactory, options);
+  // One worker unless asked (`workers`, the page's ?workers=2): measured on "Which pixels matter?"
+  // (2-core VM, load 6-9), a second worker did not bring the figure scrolled to during the grid
+  // reliably sooner (1,363 / 537 ms with one, 1,181 / 1,537 ms with two: it starts a backend, loads
+  // the model and grows a fresh wasm heap) and cost 360-370 MiB more; the queue puts that figure's
+  // call first instead (engine.ts).
+  shared ??= new ComputeClient(browserWorkerFactory, { ...options, workers: options.workers ?? 1 });
+  // For the page benchmark (scripts/bench-pixels.ts): every call's timing, newest last, and the workers started.
+  const client = shared;
+  Object.assign(globalThis, { glimpseTimings: client.timings, glimpseWorkers: () => client.workersStarted });
   return shared;
 }
 

@@ -24,7 +24,7 @@ let closeNext = false;
 
 const api: ComputeApi = {
   init: (preferred) => guard((e) => e.init(preferred)),
-  call: (op, id, request, onFrame) => {
+  call: (op, id, request, onFrame, priority, sentAt) => {
     if (crashNext && op === 'attribution') {
       crashNext = false;
       // An uncaught error reaches the page as the Worker's `error` event, like a real crash; the
@@ -32,7 +32,7 @@ const api: ComputeApi = {
       setTimeout(() => {
         throw new Error('deliberate crash (test hook crashOnNextRun)');
       });
-      return new Promise(() => undefined);
+      return new Promise<never>(() => undefined);
     }
     if (closeNext && op === 'attribution') {
       closeNext = false;
@@ -40,8 +40,8 @@ const api: ComputeApi = {
       return new Promise(() => undefined);
     }
     return guard(async (e) => {
-      const { result, transfer } = await e.call(op, id, request, onFrame);
-      return Comlink.transfer(result, transfer);
+      const { result, transfer, timing } = await e.call(op, id, request, onFrame, priority, sentAt);
+      return Comlink.transfer({ result, timing }, transfer);
     });
   },
   cancel: (id) => {

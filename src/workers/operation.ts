@@ -29,4 +29,10 @@ export interface Operation<Req, Res, Frame = never> {
   run(ctx: OpContext<Frame>, request: Req): Promise<Res>;
   /** Buffers of the result to move (not copy) to the page, e.g. an attribution map's values. */
   transfer?(result: Res): ArrayBuffer[];
+  /**
+   * false: run at once, beside whatever computes (cheap look-ups, and streaming loops that yield
+   * every step). Default true: wait for the worker's queue, so one computation runs at a time and
+   * its compute time is its own.
+   */
+  queued?: boolean;
 }

@@ -9,7 +9,7 @@ import type { ModelRef, ModelSummary } from './protocol';
 import type { Operation } from './operation';
 
 /** The model summary figures need before they can prepare an image. */
-const describe: Operation<ModelRef, ModelSummary> = { run: (ctx, ref) => ctx.describe(ref) };
+const describe: Operation<ModelRef, ModelSummary> = { run: (ctx, ref) => ctx.describe(ref), queued: false };
 
 export const operations = {
   describe: async () => describe,

@@ -66,6 +66,27 @@ export interface Prediction {
   prob: number;
 }
 
+/** Where one call's time went inside the worker, ms. */
+export interface WorkerTiming {
+  /** Waiting for tfjs and the backend to start (only the first calls of a worker wait). */
+  initMs: number;
+  /** Waiting for the model to load (0 once it is cached). */
+  loadMs: number;
+  /** Waiting behind other calls of this worker (one computes at a time, the figure in view first),
+   *  including the time the call's message waited while a computation held the worker's thread. */
+  queueMs: number;
+  /** The operation itself. */
+  computeMs: number;
+  /** From the call's posting (or arrival, without `sentAt`) to its answer. */
+  totalMs: number;
+}
+
+/** What the worker answers to `call`: the operation's result and the timing of the call. */
+export interface CallReply {
+  result: unknown;
+  timing: WorkerTiming;
+}
+
 /** An error as it crosses the worker boundary: no class, no stack, just what a reader needs. */
 export interface PlainError {
   name: string;
@@ -84,9 +105,12 @@ export interface ComputeApi {
   init(preferred?: BackendName): Promise<BackendReport>;
   /**
    * Runs operation `op` (a key of operations.ts) as call `id`; `onFrame`, a Comlink proxy, receives
-   * the frames of streaming operations. Unknown names reject with the list of known ones.
+   * the frames of streaming operations. Unknown names reject with the list of known ones. Calls
+   * wait their turn by `priority` (lower first: 0 for a figure in view), then in arrival order.
+   * `sentAt` (performance.timeOrigin + performance.now() on the page as it posts): lets the worker
+   * count the time the message waited behind a running computation as queue time.
    */
-  call(op: string, id: number, request: unknown, onFrame?: (frame: unknown) => unknown): Promise<unknown>;
+  call(op: string, id: number, request: unknown, onFrame?: (frame: unknown) => unknown, priority?: number, sentAt?: number): Promise<CallReply>;
   /** Marks call `id` as superseded; its operation sees ctx.signal.aborted and stops early. */
   cancel(id: number): void;
   /** Test hook: the worker throws an uncaught error on its next 'attribution' call, as a real crash would. */

@@ -2,7 +2,9 @@
 // stands in for Comlink: its 'attribution' calls answer only when the test says so.
 import { describe, expect, it } from 'vitest';
 import { CancelledError, ComputeClient, ComputeError, WorkerCrashedError, type WorkerHandle } from '../../src/workers/client';
-import type { ComputeApi, ComputeRequest, ComputeResult } from '../../src/workers/protocol';
+import type { CallReply, ComputeApi, ComputeRequest } from '../../src/workers/protocol';
+
+const TIMING = { initMs: 0, loadMs: 0, queueMs: 0, computeMs: 1, totalMs: 1 };
 
 interface Call { id: number; request: ComputeRequest; answer(r: unknown): void; fail(e: unknown): void }
 
@@ -16,7 +18,7 @@ function fakeWorkers() {
       call: async (op, id, request) => {
         if (op === 'describe') throw { name: 'ModelError', message: "model 'x': GET /x 404", model: 'x' };
         if (op !== 'attribution') throw new Error(`not used: ${op}`);
-        return new Promise<ComputeResult>((answer, fail) => { w.calls.push({ id, request: request as ComputeRequest, answer: answer as Call['answer'], fail }); });
+        return new Promise<CallReply>((answer, fail) => { w.calls.push({ id, request: request as ComputeRequest, answer: (r) => answer({ result: r, timing: TIMING }), fail }); });
       },
       cancel: (id) => { w.cancelled.push(id); },
       crashOnNextRun: () => undefined,
@@ -103,7 +105,7 @@ describe('ComputeClient', () => {
     const cancelled: number[] = [];
     const api: ComputeApi = {
       init: async () => ({ backend: 'cpu', tried: [{ backend: 'cpu', ok: true }] }),
-      call: (op, id, request) => new Promise((answer) => { sent.push({ op, id, request, answer }); }),
+      call: (op, id, request) => new Promise((answer) => { sent.push({ op, id, request, answer: (r) => answer({ result: r, timing: TIMING }) }); }),
       cancel: (id) => { cancelled.push(id); },
       crashOnNextRun: () => undefined,
       closeOnNextRun: () => undefined,
@@ -128,5 +130,49 @@ describe('ComputeClient', () => {
     await expect(second).resolves.toBe('b');
     await expect(Promise.all(free)).resolves.toEqual(['c', 'd']);
     expect(new Set(sent.map((c) => c.id)).size).toBe(4); // every call its own id, so cancel hits one call
+  });
+
+  it('with a pool, sends a call to an idle worker, prefers the one holding its model, and keeps the others alive on a crash', async () => {
+    const { workers, factory } = fakeWorkers();
+    const client = new ComputeClient(factory, { workers: 2 });
+    const a = client.compute('a', request(1));
+    await tick();
+    const b = client.compute('b', { ...request(2), model: 'other' });
+    await tick();
+    expect(workers.map((w) => w.calls.length)).toEqual([1, 1]); // the second figure did not wait behind the first
+    workers[1].calls[0].answer('b');
+    await expect(b).resolves.toBe('b');
+    const c = client.compute('c', { ...request(3), model: 'other' });
+    await tick();
+    expect(workers[1].calls).toHaveLength(2); // worker 1 holds 'other'
+    workers[0].crash('boom');
+    await expect(a).rejects.toBeInstanceOf(WorkerCrashedError);
+    workers[1].calls[1].answer('c');
+    await expect(c).resolves.toBe('c');
+    expect(workers[1].terminated).toBe(false);
+  });
+
+  it('times every call: waiting on the page, the worker phases, and the round trip', async () => {
+    const { workers, factory } = fakeWorkers();
+    const client = new ComputeClient(factory);
+    const first = client.compute('fig', request(1));
+    await tick();
+    const second = client.compute('fig', request(2)); // waits on the page for the first
+    await new Promise((r) => setTimeout(r, 30));
+    workers[0].calls[0].answer({ tag: 1 });
+    await expect(first).rejects.toBeInstanceOf(CancelledError);
+    await tick();
+    workers[0].calls[1].answer({ tag: 2 });
+    const result = await second;
+    const timing = client.timingOf(result);
+    expect(timing).toMatchObject({ op: 'attribution', key: 'fig' });
+    // The worker's phases as it reported them, plus the wait for its start before the call was posted (backend start).
+    const { initMs, totalMs, ...phases } = timing!.worker;
+    expect(phases).toEqual({ loadMs: 0, queueMs: 0, computeMs: 1 });
+    expect(initMs).toBeGreaterThanOrEqual(0);
+    expect(totalMs - initMs).toBeCloseTo(1, 6);
+    expect(timing!.pageWaitMs).toBeGreaterThanOrEqual(25);
+    expect(timing!.transferMs).toBeGreaterThanOrEqual(0);
+    expect(client.timings.at(-1)).toBe(timing);
   });
 });

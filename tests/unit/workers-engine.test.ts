@@ -59,4 +59,39 @@ describe('engine.call', () => {
     cancel(6); // the model is still loading: the cancel must not be lost
     expect(((await early).result as SynthesisResult).steps).toBeLessThanOrEqual(1);
   });
+
+  it('computes one queued call at a time, the figure in view first, and drops calls cancelled while they wait', async () => {
+    const order: number[] = [];
+    const run = (id: number, priority: number, method = 'vanilla-gradient', options: Record<string, unknown> = {}) =>
+      call('attribution', id, { ...ref, method, options, image: { ...image, data: image.data.slice() } }, undefined, priority)
+        .then((r) => { order.push(id); return r; });
+    const long = run(10, 1, 'rise', { samples: 600, batchSize: 50 });
+    const background = run(11, 1);
+    const inView = run(12, 0);
+    const stale = run(13, 1);
+    cancel(13); // while its model is being looked up
+    await expect(stale).rejects.toThrow("'attribution' was cancelled before it started");
+    const queued = run(14, 1);
+    await new Promise((r) => setTimeout(r, 50)); // now waiting behind the long call
+    cancel(14);
+    await expect(queued).rejects.toThrow("'attribution' was cancelled before it started");
+    expect(order).toEqual([]); // both left before the long call finished
+    const [a, , c] = await Promise.all([long, background, inView]);
+    expect(order).toEqual([10, 12, 11]);
+    expect(a.timing.queueMs).toBeLessThan(5);
+    // The call in view waited for the long one, and its compute time does not include that wait.
+    expect(c.timing.queueMs).toBeGreaterThan(a.timing.computeMs * 0.5);
+    expect(c.timing.computeMs).toBeLessThan(a.timing.computeMs);
+    expect(c.timing.totalMs).toBeGreaterThanOrEqual(c.timing.queueMs + c.timing.computeMs);
+  });
+
+  it('counts a message that waited in the worker behind a computation as queue time', async () => {
+    // Posted 400 ms before it was read here: that wait is queue, and the total runs from the posting.
+    const sentAt = performance.timeOrigin + performance.now() - 400;
+    const { timing } = await call('attribution', 20, { ...ref, method: 'vanilla-gradient', image: { ...image, data: image.data.slice() } }, undefined, 1, sentAt);
+    expect(timing.queueMs).toBeGreaterThanOrEqual(400);
+    expect(timing.totalMs).toBeGreaterThanOrEqual(timing.queueMs + timing.computeMs);
+    const { timing: plain } = await call('attribution', 21, { ...ref, method: 'vanilla-gradient', image: { ...image, data: image.data.slice() } });
+    expect(plain.queueMs).toBeLessThan(400);
+  });
 });

@@ -72,7 +72,8 @@ describe('client.synthesize', () => {
         if (op !== 'synthesis') throw new Error(`unexpected operation ${op}`);
         onFrame({ step: 1, steps: 2, stepsPerSecond: 5, values: [1] });
         onFrame({ step: 2, steps: 2, stepsPerSecond: 5, values: [2] });
-        return { images: [], scores: [id], steps: 2, cancelled: false, stepsPerSecond: 5, backend: 'cpu', elapsedMs: 1 };
+        const result = { images: [], scores: [id], steps: 2, cancelled: false, stepsPerSecond: 5, backend: 'cpu', elapsedMs: 1 };
+        return { result, timing: { initMs: 0, loadMs: 0, queueMs: 0, computeMs: 1, totalMs: 1 } };
       },
       cancel: (id: number) => cancelled.push(id),
     } as unknown as ComputeApi;
