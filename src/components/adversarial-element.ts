@@ -119,9 +119,9 @@ export class AdversarialElement extends LiveFigure {
     const options = choice?.hasEps === false ? {} : { eps: this.eps255 / 255 };
     this.setState('loading');
     try {
-      const result = await getClient().op('adversarial', { ...base, target, attack: this.attack, options, seed: 0 }, { key: this.key });
+      const result = await getClient().op('adversarial', { ...base, target, attack: this.attack, options, seed: 0 }, { key: this.key, priority: this.priority() });
       this.show(result, choice?.label ?? this.attack);
-      this.succeed(backendLabel({ ...this.report, backend: result.backend }, result.elapsedMs));
+      this.succeed(this.statusLine(backendLabel({ ...this.report, backend: result.backend }, result.elapsedMs), getClient().timingOf(result)));
     } catch (error) {
       if (error instanceof CancelledError) return;
       this.fail(error, this.attack);

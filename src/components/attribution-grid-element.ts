@@ -10,6 +10,7 @@ import { attributionToRGBA } from '../render/heatmap';
 import { overlayRGBA } from '../render/overlay';
 import { CancelledError, getClient } from '../workers/client';
 import type { ComputeResult, ImagePixels } from '../workers/protocol';
+import { sumTimings, type CallTiming } from '../workers/timing';
 import { backendLabel } from './backend-label';
 import { describeError } from './error-message';
 import { el, field, LiveFigure, type FrameRefs } from './live-figure';
@@ -118,6 +119,7 @@ export class AttributionGridElement extends LiveFigure {
     const client = getClient();
     let backend = '';
     let total = 0;
+    const timings: CallTiming[] = [];
     for (const tile of this.tiles) {
       tile.box.classList.add('gs-tile-pending');
       tile.note.textContent = 'waiting…';
@@ -129,11 +131,13 @@ export class AttributionGridElement extends LiveFigure {
       tile.note.textContent = 'computing…';
       const request = { ...base, image: { ...base.image, data: base.image.data.slice() }, method: tile.id };
       try {
-        const result = await client.compute(`${this.key}:${tile.id}`, request);
+        const result = await client.compute(`${this.key}:${tile.id}`, request, this.priority());
         if (generation !== this.generation) return;
         this.showTile(tile, result, pixels);
         backend = result.backend;
         total += result.elapsedMs;
+        const timing = client.timingOf(result);
+        if (timing) timings.push(timing);
         if (this.bars) renderBars(this.bars, result.prediction, result.attribution.target);
       } catch (error) {
         if (error instanceof CancelledError || generation !== this.generation) return;
@@ -148,8 +152,9 @@ export class AttributionGridElement extends LiveFigure {
     }
     if (generation !== this.generation || !this.report) return;
     const failed = Object.values(this.results).filter((r) => r.error).length;
-    this.succeed(`${backendLabel({ ...this.report, backend: (backend || this.report.backend) as typeof this.report.backend }, total)} for ${this.tiles.length - failed} methods` +
-      (failed ? `; ${failed} not applicable to this model` : ''));
+    const computed = `${backendLabel({ ...this.report, backend: (backend || this.report.backend) as typeof this.report.backend }, total)} for ${this.tiles.length - failed} methods` +
+      (failed ? `; ${failed} not applicable to this model` : '');
+    this.succeed(this.statusLine(computed, sumTimings(timings)));
   }
 
   private showTile(tile: Tile, result: ComputeResult, pixels: ImagePixels): void {

@@ -125,6 +125,12 @@ export function parseFigureProps(el: AttributeSource, pageUrl: string, fallbackK
   };
 }
 
+/** `?workers=1` or `2`: how many compute workers the page starts (the page benchmark compares them). */
+export function workersFromQuery(search: string): number | undefined {
+  const value = Number(new URLSearchParams(search).get('workers'));
+  return Number.isInteger(value) && value >= 1 && value <= 4 ? value : undefined;
+}
+
 /** `?backend=webgl` on the page forces the worker's first choice (tests, benchmarks). */
 export function backendFromQuery(search: string): BackendName | undefined {
   const value = new URLSearchParams(search).get('backend');

@@ -69,9 +69,9 @@ export class IgPathElement extends LiveFigure {
       const result = await getClient().compute(this.key, {
         ...base, method: 'integrated-gradients', options: { baseline: this.baseline },
         path: { steps: this.steps, checkpoints },
-      });
+      }, this.priority());
       await this.show(result);
-      this.succeed(backendLabel({ ...this.report, backend: result.backend }, result.elapsedMs));
+      this.succeed(this.statusLine(backendLabel({ ...this.report, backend: result.backend }, result.elapsedMs), getClient().timingOf(result)));
     } catch (error) {
       if (error instanceof CancelledError) return;
       this.fail(error, 'integrated-gradients');

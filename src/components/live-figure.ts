@@ -7,9 +7,10 @@
  */
 import { getClient } from '../workers/client';
 import type { BackendReport, ImagePixels, MethodChoice, ModelSummary } from '../workers/protocol';
+import { sumTimings, withWaiting, type CallTiming } from '../workers/timing';
 import { backendDetails, renderStatus } from './backend-label';
 import { describeError } from './error-message';
-import { backendFromQuery, parseFigureProps, type FigureProps } from './figure-props';
+import { backendFromQuery, parseFigureProps, workersFromQuery, type FigureProps } from './figure-props';
 import { loadSample, sampleImage, sampleName, type Sample } from './sample-images';
 import { el, fillTargets, frameParts, labelled, paint, renderError, type ViewRefs } from './saliency-view';
 import { distanceNote, familiarity, seenRGBA } from './seen-input';
@@ -58,6 +59,7 @@ export abstract class LiveFigure extends HTMLElement {
   protected readonly fallbackKey = `glimpse-figure-${++counter}`;
   private observer?: IntersectionObserver;
   private started = false;
+  private firstWait?: CallTiming;
 
   /** The figure's DOM skeleton; <glimpse-saliency> draws its own (saliency-view.ts). */
   protected buildFrame(root: HTMLElement, _key: string): FrameRefs {
@@ -123,11 +125,14 @@ export abstract class LiveFigure extends HTMLElement {
     this.setState('loading');
     renderError(refs, undefined);
     try {
-      const client = getClient({ backend: backendFromQuery(location.search) });
+      const workers = workersFromQuery(location.search);
+      const client = getClient({ backend: backendFromQuery(location.search), ...(workers ? { workers } : {}) });
       const ref = { model: props.model, modelsBase: props.modelsBase };
       const [summary, report, methods] = await Promise.all([client.describe(ref), client.backend(), props.methods ?? client.methods()]);
       this.summary = summary;
       this.report = report;
+      // The model look-up started the backend and loaded the model: the first map's wait includes it.
+      this.firstWait = client.timingOf(summary);
       this.methods = methods;
       fillTargets(refs.targetSelect, summary.labels, this.target);
       await this.modelReady(summary);
@@ -203,6 +208,22 @@ export abstract class LiveFigure extends HTMLElement {
       refs.status.before(note);
     }
     note.textContent = text;
+  }
+
+  /**
+   * The status line: `computed` (where and how long), then what else the reader waited for, the
+   * first time including the backend start and model load of the figure's model look-up.
+   */
+  protected statusLine(computed: string, timing: CallTiming | undefined): string {
+    const first = this.firstWait;
+    this.firstWait = undefined;
+    return withWaiting(computed, sumTimings([first, timing].filter((t): t is CallTiming => t !== undefined)));
+  }
+
+  /** 0 while the figure is on screen: its calls go first in the worker's queue (engine.ts), else 1. */
+  protected priority(): number {
+    const r = this.getBoundingClientRect();
+    return r.bottom > 0 && r.top < innerHeight ? 0 : 1;
   }
 
   /** The request fields every computation shares: model, image copy (transferred), class. */

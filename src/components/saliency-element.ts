@@ -138,7 +138,7 @@ export class SaliencyElement extends LiveFigure {
     this.setState('loading');
     const options = requestOptions(this.controls, this.optionValues.get(this.method) ?? {}, this.resolvedValues.get(this.method));
     try {
-      const result = await getClient().compute(this.key, { ...base, method: this.method, options });
+      const result = await getClient().compute(this.key, { ...base, method: this.method, options }, this.priority());
       this.show(result, pixels, options);
     } catch (error) {
       if (error instanceof CancelledError) return;
@@ -170,7 +170,7 @@ export class SaliencyElement extends LiveFigure {
     const diagnostics = diagnosticsLine(attribution.stats);
     renderLegend(refs.legend, legendStops(display, rendered.scale), legendCaption(attribution, display) + (diagnostics ? `; ${diagnostics}` : ''));
     renderBars(refs.bars, result.prediction, attribution.target);
-    const status = backendLabel({ ...this.report, backend: result.backend }, result.elapsedMs);
+    const status = this.statusLine(backendLabel({ ...this.report, backend: result.backend }, result.elapsedMs), getClient().timingOf(result));
     this.showResolved(attribution.method, { ...attribution.resolved, ...(attribution.layer && options.layer === undefined ? { layer: attribution.layer } : {}) });
     // From the request, the method's own resolution and the schema, not from the controls, which tests compare it with.
     const specs = this.methods.find((m) => m.id === attribution.method)?.options ?? [];

@@ -9,6 +9,7 @@ import type { ActivationGrid } from '../../views/activations';
 import type { GalleryFile, TopExamplesFile } from '../../views/cache';
 import type { ReceptiveField } from '../../views/receptive-field';
 import { getClient } from '../../workers/client';
+import { withWaiting } from '../../workers/timing';
 import type { ImagePixels } from '../../workers/protocol';
 import { canvasOf, h, labelled, pixelsRgba, select } from './dom';
 import type { ImageChoice, Selection } from './store';
@@ -84,7 +85,7 @@ export class ActivationsElement extends ViewFigure {
     const p = result.prediction[0];
     const name = 'upload' in state.image ? state.image.name : sampleName(state.image.index);
     this.caption.textContent = `${name}: predicted ${p.label} (${(p.prob * 100).toFixed(0)} %)`;
-    this.status(`${layer.tap}, ${result.grid.channels} channels, ${result.grid.dead.length} dead for this image · ${result.elapsedMs.toFixed(0)} ms in the worker`);
+    this.status(withWaiting(`${layer.tap}, ${result.grid.channels} channels, ${result.grid.dead.length} dead for this image · ${result.elapsedMs.toFixed(0)} ms in the worker`, getClient().timingOf(result)));
     this.draw(state);
   }
 

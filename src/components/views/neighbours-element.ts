@@ -6,6 +6,7 @@
 import type { GalleryFile, NeighbourSpace } from '../../views/cache';
 import type { Neighbours } from '../../views/neighbours';
 import { getClient } from '../../workers/client';
+import { withWaiting } from '../../workers/timing';
 import { canvasOf, h, pixelsRgba } from './dom';
 import type { Selection } from './store';
 import { imageReader, loadGallery, sampleUrl } from './view-data';
@@ -65,7 +66,7 @@ export class NeighboursElement extends ViewFigure {
       queryPixels = state.image.upload.data;
       queryChannels = state.image.upload.channels;
       label = state.image.name;
-      this.status(`your image against the ${this.gallery.images.count} sample images · ${r.elapsedMs.toFixed(0)} ms in the worker`);
+      this.status(withWaiting(`your image against the ${this.gallery.images.count} sample images · ${r.elapsedMs.toFixed(0)} ms in the worker`, getClient().timingOf(r)));
     }
     const q = canvasOf(pixelsRgba(queryPixels, width, height, queryChannels), 'gv-query-image');
     this.query.replaceChildren(q, h('div', 'gv-caption', label));

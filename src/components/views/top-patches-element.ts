@@ -8,6 +8,7 @@
 import { cropRGBA } from '../../render/view-grids';
 import { channelExamples, type TopExamplesFile } from '../../views/cache';
 import { getClient } from '../../workers/client';
+import { withWaiting } from '../../workers/timing';
 import { blobToPixels } from '../upload';
 import { canvasOf, h, labelled, pixelsRgba, select } from './dom';
 import type { Selection } from './store';
@@ -75,7 +76,7 @@ export class TopPatchesElement extends ViewFigure {
         this.read = (i) => images[i].data as Uint8Array;
         this.restore.hidden = false;
         this.update(this.store.get());
-        this.status(`ranked your ${images.length} images live · ${r.elapsedMs.toFixed(0)} ms in the worker`);
+        this.status(withWaiting(`ranked your ${images.length} images live · ${r.elapsedMs.toFixed(0)} ms in the worker`, getClient().timingOf(r)));
       });
     });
     const label = h('label', 'gv-upload');
