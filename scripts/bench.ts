@@ -190,7 +190,8 @@ export async function machineInfo(): Promise<MachineInfo> {
 const fmtMs = (ms: number) => (ms >= 100 ? ms.toFixed(0) : ms >= 10 ? ms.toFixed(1) : ms.toFixed(2));
 
 /** docs/benchmarks.md: machine, versions, then one table per environment/backend. */
-export function renderBenchReport(rows: BenchRow[], machine: MachineInfo, notes: string[] = []): string {
+/** `sections`: whole markdown sections with their own tables (time to pixels, the PyTorch peer), after the rows. */
+export function renderBenchReport(rows: BenchRow[], machine: MachineInfo, notes: string[] = [], sections: string[] = []): string {
   const lines = [
     '# Benchmarks',
     '',
@@ -226,5 +227,6 @@ export function renderBenchReport(rows: BenchRow[], machine: MachineInfo, notes:
     for (const r of group) lines.push(`| ${r.model} | ${r.task} | ${fmtMs(r.medianMs)} | ${r.runs} | ${r.note ?? ''} |`);
     lines.push('');
   }
+  for (const section of sections) if (section) lines.push(section);
   return lines.join('\n');
 }

@@ -7,7 +7,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { keepSections } from '../../scripts/lib/kept-sections';
+import { keepSections, replaceSection } from '../../scripts/lib/kept-sections';
 import { benchNode, machineInfo, NODE_BENCH_DEFAULTS, renderBenchReport, shippedModels } from '../../scripts/bench';
 import type { BenchRow } from '../../scripts/bench-types';
 import { REPO_ROOT } from '../model/load-node';
@@ -31,6 +31,9 @@ Options:
   --synthesis-only    only feature visualization: steps/s per backend, gallery cache-hit rebuild, and a whole
                       gallery of both shipped models from scratch (minutes; scripts/bench-synthesis.ts)
   --speed-only        only the attribution speed targets (Node wasm: SmoothGrad-50, IG-50, gradient, Grad-CAM, occlusion, RISE, LRP)
+  --pixels-only       only time to pixels in headless Chromium on wasm, per method and on the article page
+                      (scripts/bench-pixels.ts)
+  --peer-only         only Node tfjs wasm against PyTorch on the CPU (needs a python3 with torch; scripts/bench-peer.ts)
   --out <file>        report path (default docs/benchmarks.md)
   -h, --help          show this help`;
 
@@ -50,6 +53,8 @@ export const benchCommand: Command = {
         'views-only': { type: 'boolean', default: false },
         'synthesis-only': { type: 'boolean', default: false },
         'speed-only': { type: 'boolean', default: false },
+        'pixels-only': { type: 'boolean', default: false },
+        'peer-only': { type: 'boolean', default: false },
         out: { type: 'string', default: join(REPO_ROOT, 'docs/benchmarks.md') },
       },
     });
@@ -65,6 +70,21 @@ export const benchCommand: Command = {
     if (!Number.isInteger(shapesCount) || shapesCount < 0) throw new Error(`--shapes must be a non-negative integer; got '${args.shapes}'`);
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
+    if (args['pixels-only'] || args['peer-only']) {
+      // Only these sections of the report change; the rest of it stays as the last full run wrote it.
+      const sections: string[] = [];
+      if (args['pixels-only']) sections.push((await (await import('../../scripts/bench-pixels')).benchPixels({ log })).markdown);
+      if (args['peer-only']) {
+        const peer = await (await import('../../scripts/bench-peer')).benchPeer({ log });
+        sections.push(peer.markdown || `<!-- pytorch-peer:start -->\n> ${peer.notes.join(' ')}\n<!-- pytorch-peer:end -->`);
+      }
+      const empty = renderBenchReport([], await machineInfo());
+      let text = await readFile(args.out!, 'utf8').catch(() => empty);
+      for (const section of sections) text = replaceSection(text, section.trimEnd());
+      await writeFile(args.out!, `${text.trimEnd()}\n`);
+      log(`wrote ${args.out}`);
+      return;
+    }
     const { benchSpeed } = await import('../../scripts/bench-speed');
     if (args['speed-only']) {
       const speed = await benchSpeed({ log });
@@ -109,7 +129,12 @@ export const benchCommand: Command = {
     } else {
       notes.push('No browser benchmark yet (scripts/bench-browser.ts is absent).');
     }
-    await writeReport(args.out!, `${renderBenchReport(rows, await machineInfo(), notes)}\n`);
+    const sections: string[] = [];
+    if (!args['node-only']) sections.push((await (await import('../../scripts/bench-pixels')).benchPixels({ log })).markdown);
+    const peer = await (await import('../../scripts/bench-peer')).benchPeer({ log });
+    sections.push(peer.markdown);
+    notes.push(...peer.notes);
+    await writeReport(args.out!, `${renderBenchReport(rows, await machineInfo(), notes, sections)}\n`);
     log(`wrote ${args.out}`);
   },
 };

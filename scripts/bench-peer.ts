@@ -1,0 +1,174 @@
+/**
+ * The PyTorch peer section of `glimpse bench` (`glimpse bench --peer-only` runs it alone): the same
+ * methods on the same shipped weights in Node tfjs wasm and in PyTorch on the CPU with one thread
+ * (scripts/bench_torch.py, when a python3 with torch is found: Debian's /usr/bin/python3 first),
+ * task by task in turn so both see the same machine load, and the ratio Glimpse / PyTorch (<= 1:
+ * Glimpse as fast or faster). Tasks: batch-1 forward, vanilla gradient, occlusion (defaults),
+ * RISE with 2,000 masks, one Lucid optimizer step (conv3 channel 0, batch 1).
+ */
+import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as tf from '@tensorflow/tfjs-core';
+import { useBackend } from '../src/cli/backend';
+import { getMethod } from '../src/methods/registry';
+import { loadModelNode, REPO_ROOT } from '../src/model/load-node';
+import { pixelsToInput } from '../src/model/preprocess';
+import type { Executor } from '../src/model/types';
+import { recipeOptions } from '../src/synthesis/methods/recipes';
+import { channel } from '../src/synthesis/objectives';
+import { optimize } from '../src/synthesis/optimize';
+import { median } from './bench';
+import type { BenchRow } from './bench-types';
+
+export const PEER_TASKS = ['forward (batch 1)', 'vanilla-gradient', 'occlusion', 'rise, 2,000 masks', 'feature vis: one Lucid step'] as const;
+export type PeerTask = (typeof PEER_TASKS)[number];
+/** The ratios the issue asks to bring to <= 1 (#15, "Speed in the page"). */
+export const PEER_TARGETS: Array<[string, PeerTask]> = [['fashion-cnn', 'rise, 2,000 masks'], ['shapes-cnn', 'rise, 2,000 masks'], ['fashion-cnn', 'occlusion'], ['shapes-cnn', 'feature vis: one Lucid step']];
+
+export interface PeerOptions {
+  models?: string[];
+  runs?: number;
+  log?: (line: string) => void;
+}
+
+/** A python3 that imports torch, or undefined (then the peer rows are skipped with a note). */
+export function findTorchPython(): string | undefined {
+  for (const python of [process.env.GLIMPSE_PYTHON, '/usr/bin/python3', 'python3'].filter(Boolean) as string[]) {
+    try {
+      execFileSync(python, ['-c', 'import torch'], { stdio: 'ignore', timeout: 60_000 });
+      return python;
+    } catch {
+      // not this one
+    }
+  }
+  return undefined;
+}
+
+async function sampleInput(id: string, model: Executor): Promise<tf.Tensor4D> {
+  const glimpse = JSON.parse(await readFile(join(REPO_ROOT, 'public/models', id, 'glimpse.json'), 'utf8')) as { sample: string };
+  const [h, w, c] = model.info.inputShape;
+  const bytes = await readFile(join(REPO_ROOT, 'public', glimpse.sample).replace(/\.json$/, '.bin'));
+  return tf.tensor4d(pixelsToInput(bytes.subarray(0, h * w * c), w, h, c as 1 | 3, model.info), [1, h, w, c]);
+}
+
+async function timed(fn: () => Promise<unknown>, runs: number, warmup: number): Promise<number> {
+  for (let i = 0; i < warmup; i++) await fn();
+  const times: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** Glimpse's side of one task, Node wasm, as the page's worker runs it. */
+async function glimpseTask(model: Executor, input: tf.Tensor4D, task: PeerTask, runs: number): Promise<number> {
+  const method = (id: string) => {
+    const m = getMethod(id);
+    const options = m.options.parse({});
+    return () => m.run(model, input, 0, options, { seed: 0 }).then((a) => a);
+  };
+  switch (task) {
+    case 'forward (batch 1)':
+      return timed(async () => {
+        const y = tf.tidy(() => model.forward(input).logits);
+        await y.data();
+        y.dispose();
+      }, runs, 3);
+    case 'vanilla-gradient':
+    case 'occlusion':
+      return timed(method(task), runs, 2);
+    case 'rise, 2,000 masks':
+      return timed(method('rise'), Math.max(3, runs >> 2), 1);
+    case 'feature vis: one Lucid step': {
+      const layer = model.info.layers.filter((l) => l.kind === 'conv').at(-2)!.name;
+      const base = { ...recipeOptions('lucid', model.info.inputShape[0], channel(layer, [0])), batch: 1, seed: 0 };
+      await optimize(model, { ...base, steps: 2 }); // warm-up
+      const steps = Math.max(10, runs);
+      const t0 = performance.now();
+      await optimize(model, { ...base, steps });
+      return (performance.now() - t0) / steps;
+    }
+  }
+}
+
+function torchTask(python: string, id: string, task: PeerTask, runs: number): { ms: number; version: string } {
+  const out = execFileSync(python, [join(REPO_ROOT, 'scripts/bench_torch.py'), '--runs', String(runs), '--models', id, '--tasks', task],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 20 });
+  const parsed = JSON.parse(out) as { torch: string; rows: Array<{ ms: number }> };
+  return { ms: parsed.rows[0].ms, version: parsed.torch };
+}
+
+export interface PeerResult {
+  rows: BenchRow[];
+  notes: string[];
+  /** The ratios as a table (docs/benchmarks.md), with the load average around the run. */
+  markdown: string;
+}
+
+const load1 = (): number => Math.round(loadavg()[0] * 100) / 100;
+
+export function renderPeer(lines: string[], torch: string, loads: { start: number; end: number }): string {
+  return [
+    '<!-- pytorch-peer:start (scripts/bench-peer.ts; glimpse bench --peer-only replaces it) -->',
+    `## Node tfjs wasm vs PyTorch ${torch} · CPU, one thread each (load average ${loads.start} at the start, ${loads.end} at the end)`,
+    '',
+    'The same methods at their defaults on the same shipped weights (scripts/bench_torch.py), task by task in turn so',
+    'both see the same load; medians after warm-up. Ratio = Glimpse / PyTorch (<= 1: Glimpse as fast or faster).',
+    '',
+    '| Model | Task | Glimpse wasm (ms) | PyTorch (ms) | Ratio | Target |',
+    '|---|---|--:|--:|--:|---|',
+    ...lines,
+    '<!-- pytorch-peer:end -->',
+    '',
+  ].join('\n');
+}
+
+export async function benchPeer(options: PeerOptions = {}): Promise<PeerResult> {
+  const log = options.log ?? (() => undefined);
+  const runs = options.runs ?? 12;
+  const python = findTorchPython();
+  const rows: BenchRow[] = [];
+  const notes: string[] = [];
+  if (python === undefined) {
+    return { rows, markdown: '', notes: ['PyTorch peer skipped: no python3 with torch found (apt-get install python3-torch, or set GLIMPSE_PYTHON).'] };
+  }
+  const start = load1();
+  const table: string[] = [];
+  let torchVersion = '';
+  await useBackend('wasm');
+  for (const id of options.models ?? ['fashion-cnn', 'shapes-cnn']) {
+    const model = await loadModelNode(id);
+    const input = await sampleInput(id, model);
+    try {
+      for (const task of PEER_TASKS) {
+        const glimpse = await glimpseTask(model, input, task, runs);
+        const torch = torchTask(python, id, task, runs);
+        const ratio = glimpse / torch.ms;
+        const target = PEER_TARGETS.some(([m, t]) => m === id && t === task);
+        const verdict = target ? (ratio <= 1 ? ' (target <= 1: met)' : ' (target <= 1: missed)') : '';
+        torchVersion = torch.version;
+        table.push(`| ${id} | ${task} | ${glimpse.toFixed(1)} | ${torch.ms.toFixed(1)} | ${ratio.toFixed(2)} | ${target ? (ratio <= 1 ? '<= 1: met' : '<= 1: missed') : ''} |`);
+        log(`peer ${id} ${task}: glimpse wasm ${glimpse.toFixed(1)} ms, pytorch ${torch.ms.toFixed(1)} ms, ratio ${ratio.toFixed(2)}${verdict}`);
+        rows.push({
+          environment: 'node', backend: 'wasm vs PyTorch', model: id, task, medianMs: glimpse, runs,
+          note: `PyTorch ${torch.version} CPU 1 thread: ${torch.ms.toFixed(1)} ms; ratio ${ratio.toFixed(2)}${verdict}`,
+        });
+      }
+    } finally {
+      input.dispose();
+      model.dispose();
+    }
+  }
+  notes.push('PyTorch peer: Glimpse on Node wasm (one thread, the page worker runs the same binary at the same speed) against scripts/bench_torch.py, the same methods at their defaults on the same weights, PyTorch on the CPU with torch.set_num_threads(1); measured task by task in turn so both see the same load. Ratio = Glimpse / PyTorch.');
+  return { rows, notes, markdown: renderPeer(table, torchVersion, { start, end: load1() }) };
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const result = await benchPeer({ runs: Number(process.env.RUNS ?? 12), log: (s) => process.stderr.write(`${s}\n`) });
+  process.stdout.write(`${result.markdown}\n`);
+}

@@ -1,0 +1,43 @@
+/** The time-to-pixels and PyTorch-peer report tables: layout and ratios from hand-made timings (never timed here). */
+import { describe, expect, it } from 'vitest';
+import { renderBenchReport, type MachineInfo } from '../../scripts/bench';
+import { renderPeer } from '../../scripts/bench-peer';
+import { renderPixels, treeRssMiB, type MethodPixels } from '../../scripts/bench-pixels';
+
+const machine: MachineInfo = { cpu: 'Test CPU', cores: 2, ramGiB: 8, node: 'v20', tfjs: '4.22.0', date: '2026-12-07', load: 1 };
+
+describe('renderPixels', () => {
+  it('gives time to pixels over the warm compute time, first call and warm', () => {
+    const m: MethodPixels = {
+      model: 'shapes-cnn', method: 'smooth-grad', warmRuns: 3, warmToPixelsMs: 330, warmComputeMs: 300,
+      firstFromNavigationMs: 2500, warmTransferMs: 4, warmRenderMs: 12,
+      describe: { op: 'describe', requestedAt: 0, pageWaitMs: 0, transferMs: 1, worker: { initMs: 700, loadMs: 150, queueMs: 0, computeMs: 2, totalMs: 852 } },
+      first: { op: 'attribution', requestedAt: 0, pageWaitMs: 0, transferMs: 3, toPixelsMs: 1500, worker: { initMs: 400, loadMs: 100, queueMs: 0, computeMs: 990, totalMs: 1490 } },
+    };
+    const md = renderPixels([m], [{ workers: 2, workersStarted: 2, gridMs: 7600.4, gridComputeMs: 6000, secondToPixelsMs: 450, secondQueueMs: 3.25, rssMiB: 812.6 }], { start: 1.5, end: 2.25 });
+    expect(md).toContain('load average 1.5 at the start, 2.25 at the end');
+    // backend start and model load from the model look-up; 330 / 300 = 1.10
+    expect(md).toContain('| shapes-cnn | smooth-grad | 2500 | 700 | 150 | 990 | 330 | 300 | 4.0 | 12 | 1.10 |');
+    expect(md).toContain('| 2 | 2 | 7600 | 6000 | 450 | 3.3 | 813 |');
+  });
+});
+
+describe('renderPeer and report sections', () => {
+  it('puts the peer table after the rows, with the load average', () => {
+    const peer = renderPeer(['| fashion-cnn | occlusion | 84.0 | 24.0 | 3.50 | <= 1: missed |'], '1.13.1', { start: 0.4, end: 0.9 });
+    const md = renderBenchReport([], machine, [], [peer]);
+    expect(md).toContain('## Node tfjs wasm vs PyTorch 1.13.1 · CPU, one thread each (load average 0.4 at the start, 0.9 at the end)');
+    expect(md.indexOf('| Load average (1 min) | 1 |')).toBeLessThan(md.indexOf('| fashion-cnn | occlusion | 84.0 | 24.0 | 3.50 |'));
+  });
+});
+
+it('counts at least this process in its own process tree', () => {
+  expect(treeRssMiB(process.pid)).toBeGreaterThanOrEqual(process.memoryUsage().rss / 2 ** 20 * 0.8);
+});
+
+it('marks both sections so that --pixels-only and --peer-only replace only their own', () => {
+  const pixels = renderPixels([], [], { start: 1, end: 1 });
+  const peer = renderPeer([], '1.13', { start: 1, end: 1 });
+  expect(pixels.trimEnd()).toMatch(/^<!-- time-to-pixels:start[^>]*-->[\s\S]*<!-- time-to-pixels:end -->$/);
+  expect(peer.trimEnd()).toMatch(/^<!-- pytorch-peer:start[^>]*-->[\s\S]*<!-- pytorch-peer:end -->$/);
+});
