@@ -68,3 +68,29 @@ export interface TcavResponse {
   tcavMs: number;
   elapsedMs: number;
 }
+
+export interface DissectionRequest extends ModelRef {
+  layer: string;
+  /**
+   * Absolute URL of the site's dissection folder (…/data/dissection). When it holds an index for
+   * the model whose settings match, the layer is read from the cache; otherwise it is dissected live.
+   */
+  dataBase?: string;
+  /** Live only: shapes probe images (biased test split, seed 1, as the site's cache; default 500). */
+  count?: number;
+  /** Units returned, by IoU (default all). */
+  limit?: number;
+}
+
+export interface DissectionResponse {
+  model: string;
+  layer: string;
+  /** 'cache': read from dataBase; 'live': dissected in this worker. */
+  source: 'cache' | 'live';
+  count: number;
+  grid: [number, number];
+  units: Array<{ unit: number; concept: string; category: string; iou: number; detector: boolean; top: Array<{ image: number; mask: string }> }>;
+  detectors: Array<{ category: string; units: number; unique: number }>;
+  backend: string;
+  elapsedMs: number;
+}

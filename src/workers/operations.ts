@@ -21,6 +21,7 @@ export const operations = {
   attacks: async () => (await import('../adversarial/worker')).attacks,
   adversarial: async () => (await import('../adversarial/worker')).adversarial,
   tcav: async () => (await import('../concepts/worker')).tcav,
+  dissection: async () => (await import('../concepts/dissection-worker')).dissection,
 } satisfies Record<string, () => Promise<Operation<never, unknown, unknown>>>;
 
 export type OpName = keyof typeof operations;
