@@ -20,7 +20,7 @@ import type { Executor } from '../src/model/types';
 import { recipeOptions } from '../src/synthesis/methods/recipes';
 import { channel } from '../src/synthesis/objectives';
 import { optimize } from '../src/synthesis/optimize';
-import { median } from './bench';
+import { machineInfo, median } from './bench';
 import type { BenchRow } from './bench-types';
 
 export const PEER_TASKS = ['forward (batch 1)', 'vanilla-gradient', 'occlusion', 'rise, 2,000 masks', 'feature vis: one Lucid step'] as const;
@@ -112,11 +112,13 @@ export interface PeerResult {
 
 const load1 = (): number => Math.round(loadavg()[0] * 100) / 100;
 
-export function renderPeer(lines: string[], torch: string, loads: { start: number; end: number }): string {
+/** `loads.machine`: where and when, one line (date, CPU, cores, Node, tfjs). */
+export function renderPeer(lines: string[], torch: string, loads: { start: number; end: number; machine?: string }): string {
   return [
     '<!-- pytorch-peer:start (scripts/bench-peer.ts; glimpse bench --peer-only replaces it) -->',
     `## Node tfjs wasm vs PyTorch ${torch} · CPU, one thread each (load average ${loads.start} at the start, ${loads.end} at the end)`,
     '',
+    ...(loads.machine ? [`Measured ${loads.machine}.`, ''] : []),
     'The same methods at their defaults on the same shipped weights (scripts/bench_torch.py), task by task in turn so',
     'both see the same load; medians after warm-up. Ratio = Glimpse / PyTorch (<= 1: Glimpse as fast or faster).',
     '',
@@ -138,6 +140,7 @@ export async function benchPeer(options: PeerOptions = {}): Promise<PeerResult> 
     return { rows, markdown: '', notes: ['PyTorch peer skipped: no python3 with torch found (apt-get install python3-torch, or set GLIMPSE_PYTHON).'] };
   }
   const start = load1();
+  const m = await machineInfo();
   const table: string[] = [];
   let torchVersion = '';
   await useBackend('wasm');
@@ -165,7 +168,7 @@ export async function benchPeer(options: PeerOptions = {}): Promise<PeerResult> 
     }
   }
   notes.push('PyTorch peer: Glimpse on Node wasm (one thread, the page worker runs the same binary at the same speed) against scripts/bench_torch.py, the same methods at their defaults on the same weights, PyTorch on the CPU with torch.set_num_threads(1); measured task by task in turn so both see the same load. Ratio = Glimpse / PyTorch.');
-  return { rows, notes, markdown: renderPeer(table, torchVersion, { start, end: load1() }) };
+  return { rows, notes, markdown: renderPeer(table, torchVersion, { start, end: load1(), machine: `${m.date} on ${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${m.tfjs} wasm, PyTorch ${torchVersion} (${python})` }) };
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

@@ -18,7 +18,7 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, REPO } from '../tests/e2e/config';
 import { ensureBuilt } from '../tests/e2e/site';
-import { median } from './bench';
+import { machineInfo, median } from './bench';
 import { startServer } from './serve.mjs';
 import type { CallTiming } from '../src/workers/timing';
 
@@ -169,11 +169,13 @@ async function articlePixels(browser: Browser, base: string, workers: number): P
 
 const ms = (v: number): string => (Number.isNaN(v) ? 'n/a' : v < 10 ? v.toFixed(1) : String(Math.round(v)));
 
-export function renderPixels(methods: MethodPixels[], article: ArticlePixels[], loads: { start: number; end: number }): string {
+/** `loads.machine`: where and when, one line (date, CPU, cores, browser, tfjs). */
+export function renderPixels(methods: MethodPixels[], article: ArticlePixels[], loads: { start: number; end: number; machine?: string }): string {
   const lines = [
     '<!-- time-to-pixels:start (scripts/bench-pixels.ts; glimpse bench --pixels-only replaces it) -->',
     `## Time to pixels · chromium · wasm (load average ${loads.start} at the start, ${loads.end} at the end)`,
     '',
+    ...(loads.machine ? [`Measured ${loads.machine}.`, ''] : []),
     'One `<glimpse-saliency>` on /test/figure/ in a fresh page (one worker). First map: from navigation to its pixels',
     '(page load, worker and backend start, model download and build, sample, first-call warm-up), with the worker\'s',
     'backend start and model load (timed in the figure\'s model look-up) and the first call\'s compute. Warm: the next',
@@ -206,6 +208,8 @@ export async function benchPixels(options: PixelsOptions = {}): Promise<{ markdo
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const start = load1();
+  const m = await machineInfo();
+  const machine = `${m.date} on ${m.cpu}, ${m.cores} cores, Chromium ${browser.version()} (headless), tfjs ${m.tfjs} wasm, one thread (not cross-origin isolated)`;
   const perMethod: MethodPixels[] = [];
   const article: ArticlePixels[] = [];
   try {
@@ -229,7 +233,7 @@ export async function benchPixels(options: PixelsOptions = {}): Promise<{ markdo
     await browser.close();
     await new Promise((done) => server.close(done));
   }
-  return { markdown: renderPixels(perMethod, article, { start, end: load1() }), methods: perMethod, article };
+  return { markdown: renderPixels(perMethod, article, { start, end: load1(), machine }), methods: perMethod, article };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
