@@ -29,7 +29,7 @@ Options:
   --layer <name>          a layer with a [h, w, c] output (default: the last conv layer)
   --scale <s>             shared | per-channel colour scale in the PNG (default shared)
   --filters               draw the conv layer's filters instead (no --image needed)
-  --backend <name>        ${NODE_BACKENDS.join(' | ')} (default cpu)
+  --backend <name>        ${NODE_BACKENDS.join(' | ')} (default wasm)
   --out <file>            .json or .png; default: JSON on stdout
   -h, --help              show this help`;
 
@@ -42,7 +42,7 @@ export const activationsCommand: Command = {
       options: {
         model: { type: 'string' }, image: { type: 'string' }, layer: { type: 'string' },
         scale: { type: 'string', default: 'shared' }, filters: { type: 'boolean', default: false },
-        backend: { type: 'string', default: 'cpu' }, out: { type: 'string' },
+        backend: { type: 'string', default: 'wasm' }, out: { type: 'string' },
       },
     });
     if (a.model === undefined) throw new Error("activations: --model is required (see 'glimpse activations --help')");

@@ -34,7 +34,7 @@ Options:
   --options <json>        more attack options, e.g. '{"steps": 40, "norm": "l2"}'
   --range <lo,hi>         the model's input range (0,1 | 0,255 | -1,1) when it ships no glimpse.json
   --seed <n>              seed of the random start (default 0)
-  --backend <name>        ${NODE_BACKENDS.join(' | ')} (default cpu)
+  --backend <name>        ${NODE_BACKENDS.join(' | ')} (default wasm)
   --out <file.png>        the adversarial image (model size, 8-bit)
   --json <file>           the report (default: stdout)
   --perturbation <file>   also write the perturbation as a PNG, magnified 10x around grey
@@ -102,7 +102,7 @@ export const attackCommand: Command = {
       options: {
         model: { type: 'string' }, image: { type: 'string' }, attack: { type: 'string', default: 'pgd' },
         target: { type: 'string' }, label: { type: 'string' }, eps: { type: 'string' }, options: { type: 'string' },
-        range: { type: 'string' }, seed: { type: 'string', default: '0' }, backend: { type: 'string', default: 'cpu' },
+        range: { type: 'string' }, seed: { type: 'string', default: '0' }, backend: { type: 'string', default: 'wasm' },
         out: { type: 'string' }, json: { type: 'string' }, perturbation: { type: 'string' },
       },
     });

@@ -33,7 +33,7 @@ Options:
   --target <index|name>   class to explain (default: the predicted class)
   --options <json>        method options as JSON, e.g. '{"samples": 50}' (defaults otherwise)
   --seed <n>              seed for stochastic methods (default 0)
-  --backend <name>        ${NODE_BACKENDS.join(' | ')} (default cpu)
+  --backend <name>        ${NODE_BACKENDS.join(' | ')} (default wasm)
   --out <file>            .json: raw values; .png: coloured heatmap (>= 224 px); default: JSON on stdout
   --overlay               with a .png --out: blend the heatmap over the (greyscale) input
   --legend                with a .png --out: add a colour-bar strip (the map's scale) below it
@@ -68,7 +68,7 @@ export const attributeCommand: Command = {
         target: { type: 'string' },
         options: { type: 'string' },
         seed: { type: 'string', default: '0' },
-        backend: { type: 'string', default: 'cpu' },
+        backend: { type: 'string', default: 'wasm' },
         out: { type: 'string' },
         overlay: { type: 'boolean', default: false },
         legend: { type: 'boolean', default: false },
