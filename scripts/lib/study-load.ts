@@ -84,7 +84,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const port = server.port;
   const proxy = await startFaultProxy(() => port, o.rates, o.seed);
   let restarts = 0;
-  let restart: Promise<void> | null = null;
+  let restart = null as Promise<void> | null;
   const results: ParticipantResult[] = [];
   const fatal: string[] = [];
   let nextIndex = 0;
