@@ -266,6 +266,16 @@ it('without a study server the session ends with a data-file download holding th
     expect(session.trials.map((t) => ({ index: t.index, trialId: t.trialId, leftQuery: t.leftQuery, choice: t.choice, confidence: t.confidence })))
       .toEqual(clicks.map(({ trialId, leftQuery, choice, confidence }, index) => ({ index, trialId, leftQuery, choice, confidence })));
     expect(clicks.filter((c) => c.block !== 'practice').map((c) => c.trialId)).toEqual(buildPlan(manifest, session).experiment.map((t) => t.id));
+    // Reopened, the finished session offers its file again without downloading it by itself.
+    let downloads = 0;
+    page.on('download', () => { downloads += 1; });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Thank you!' }).waitFor();
+    const again = page.waitForEvent('download');
+    await page.getByRole('link', { name: 'Download the data file' }).click();
+    await (await again).saveAs(join(dir, 'download-again.json'));
+    expect(JSON.parse(readFileSync(join(dir, 'download-again.json'), 'utf8')).sessions[0].trials).toHaveLength(clicks.length);
+    expect(downloads).toBe(1);
     expect(errors).toEqual([]);
   } finally {
     await context.close();

@@ -182,12 +182,17 @@ function startOutbox(root: HTMLElement, db: SessionDb, state: SessionState): Out
   return outbox;
 }
 
-/** After the last answer: send what is queued (server) or hand over the data file (no server), then the completion screen. */
+/**
+ * After the last answer: send what is queued (server) or hand over the data file (no server), then the
+ * completion screen. `running` is given (the outbox, or null without a server) when the session has
+ * just ended, and absent when a finished session is reopened.
+ */
 async function finish(root: HTMLElement, db: SessionDb, state: SessionState, config: PageConfig, params: URLSearchParams, running?: Outbox | null): Promise<void> {
   const view = { code: config.completion.code, redirect: config.completion.redirect, platform: state.platform, params };
   if (state.mode === 'local') {
     const name = `${config.study}-${state.assignment.sessionId}.json`;
-    return completionScreen(root, { ...view, redirect: undefined, dataUrl: downloadData(localExport(state), name), dataName: name });
+    // Downloaded by itself only as the session ends; reopened later, the page offers the link.
+    return completionScreen(root, { ...view, redirect: undefined, dataUrl: downloadData(localExport(state), name, running !== undefined), dataName: name });
   }
   const outbox = running ?? startOutbox(root, db, state)!;
   const progress = show(root, '<h2>Sending your answers…</h2><p class="study-pending">Please keep this page open.</p>');

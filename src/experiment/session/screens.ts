@@ -48,9 +48,10 @@ export function notice(root: HTMLElement, html: string, button = 'Continue'): Pr
   return new Promise((resolve) => el.querySelector('button')!.addEventListener('click', () => resolve(), { once: true }));
 }
 
-/** Offers the data file (and starts its download once). */
-export function downloadData(data: StudyExport, name: string): string {
+/** The data file as an object URL; `start` also starts its download (once, when the session ends). */
+export function downloadData(data: StudyExport, name: string, start = true): string {
   const url = URL.createObjectURL(new Blob([JSON.stringify(data, null, 2)], { type: 'application/json' }));
+  if (!start) return url;
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
