@@ -60,17 +60,18 @@ describe('uploading an image', () => {
     await screenshot(opened.page, SEL, 'figure-upload-photo-ood');
   });
 
-  it('a failed upload leaves only the error: no previous status or panels above it', async () => {
+  it('a failed upload leaves only the error and the sample picker: no previous status or panels above it', async () => {
     await upload('notes.png', 'image/png', Buffer.from('this is not a PNG'));
     await settle(opened.page, SEL, 'error');
-    expect(await opened.page.locator(`${SEL} .gs-body`).isVisible()).toBe(false);
+    expect(await opened.page.locator(`${SEL} .gs-panels`).isVisible()).toBe(false);
+    expect(await opened.page.locator(`${SEL} .gs-picker`).isVisible()).toBe(true);
     expect((await opened.page.locator(`${SEL} .gs-status`).textContent())?.trim()).toBe('');
     expect(await opened.page.locator(`${SEL} .gs-error`).isVisible()).toBe(true);
     await screenshot(opened.page, SEL, 'figure-upload-failed');
     // Retry shows the last good image again.
     await opened.page.locator(`${SEL} .gs-retry`).click();
     await settle(opened.page, SEL);
-    expect(await opened.page.locator(`${SEL} .gs-body`).isVisible()).toBe(true);
+    expect(await opened.page.locator(`${SEL} .gs-panels`).isVisible()).toBe(true);
   });
 
   it('centre-crops and downscales a 4000×3000 PNG without a crash', async () => {
