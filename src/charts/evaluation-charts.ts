@@ -38,33 +38,95 @@ function labelOf(data: EvaluationData, id: string): string {
   return data.methods.find((m) => m.id === id)?.label ?? id;
 }
 
+/**
+ * An end label short enough for the gap between facets: labels over 18 characters become their
+ * initials ("Layer-wise relevance propagation" -> "LRP"); the legend-free chart names every line.
+ */
+export function endLabel(label: string): string {
+  return label.length <= 18 ? label : label.split(/\s+/).map((w) => w[0]?.toUpperCase() ?? '').join('');
+}
+
 function kindOf(data: EvaluationData, id: string): string {
   const kind = data.methods.find((m) => m.id === id)?.kind ?? 'other';
   return KIND_LABEL[kind] ?? kind;
 }
 
 /**
+ * End-label positions that do not overlap: each label wants its line's last value `y`; labels at
+ * least `gap` apart (data units) are left alone, crowded ones are spread evenly around their mean
+ * (a 1-D dodge, as in Plot's dodge transform but along y) and kept inside [min, max].
+ */
+export function spreadLabels(ys: number[], gap: number, min: number, max: number): number[] {
+  const order = ys.map((y, i) => ({ y, i })).sort((a, b) => a.y - b.y);
+  // Clusters of labels closer than `gap`, merged until none overlap (each centred on its mean).
+  let clusters = order.map((o) => ({ members: [o.i], centre: o.y }));
+  for (let merged = true; merged;) {
+    merged = false;
+    for (let c = 0; c + 1 < clusters.length; c++) {
+      const a = clusters[c];
+      const b = clusters[c + 1];
+      const top = (k: typeof a) => k.centre + ((k.members.length - 1) * gap) / 2;
+      const bottom = (k: typeof a) => k.centre - ((k.members.length - 1) * gap) / 2;
+      if (bottom(b) - top(a) < gap) {
+        const members = [...a.members, ...b.members];
+        const centre = members.reduce((s, i) => s + ys[i], 0) / members.length;
+        clusters.splice(c, 2, { members, centre });
+        merged = true;
+        break;
+      }
+    }
+  }
+  const out = new Array<number>(ys.length);
+  for (const k of clusters) {
+    const span = (k.members.length - 1) * gap;
+    const low = Math.min(Math.max(k.centre - span / 2, min), max - span);
+    // Members keep their order (sorted by y): the lowest value gets the lowest label.
+    k.members.forEach((i, j) => { out[i] = low + j * gap; });
+  }
+  return out;
+}
+
+/** The y domain of the cascade: 1 at the top, and low enough for every value (at least -0.2). */
+export function sanityDomain(rows: Array<{ spearmanAbs: number }>): [number, number] {
+  const low = Math.min(-0.2, ...rows.map((r) => r.spearmanAbs));
+  return [Math.floor(low * 10) / 10, 1];
+}
+
+/**
  * Sanity cascade: the rank correlation of each method's |map| with its map on the trained model,
  * as more layers are randomized from the top, one panel per method family. A method that explains
- * the model falls towards 0; one that stays near 1 ignores the weights (guided backprop).
+ * the model falls towards 0; one that stays near 1 ignores the weights (guided backprop). The y
+ * domain follows the data (CAMs and occlusion swing below -0.2); end labels are spread apart.
  */
 export function sanityChart(data: EvaluationData): Plot.PlotOptions {
   const rows = data.sanity.rows.map((r) => ({ ...r, label: labelOf(data, r.method), family: kindOf(data, r.method) }));
   const ticks = [0, ...data.sanity.layers.map((_, i) => i + 1)];
   // layers[k - 1] is the layer randomized at step k: the logits first.
   const layerAt = (k: number) => (k === 0 ? 'none' : data.sanity.layers[k - 1]);
+  const height = 300;
+  const [low, high] = sanityDomain(rows);
+  // 11 px of the ~220 px plot area per label line.
+  const gap = ((high - low) * 11) / (height - 80);
+  const lastK = Math.max(...rows.map((r) => r.k));
+  const ends = rows.filter((r) => r.k === lastK);
+  const labels = [...new Set(ends.map((r) => r.family))].flatMap((family) => {
+    const group = ends.filter((r) => r.family === family);
+    const ys = spreadLabels(group.map((r) => r.spearmanAbs), gap, low, high);
+    return group.map((r, i) => ({ ...r, labelY: ys[i], endLabel: endLabel(r.label) }));
+  });
   return {
-    width: 860, height: 300, marginBottom: 60, marginRight: 110,
-    fx: { label: null },
+    // Each facet's end labels sit in the gap before the next facet: fx padding leaves ~90 px for them.
+    width: 960, height, marginBottom: 60, marginRight: 110,
+    fx: { label: null, padding: 0.35 },
     x: { label: 'layers randomized, from the logits down', ticks, tickFormat: (k: number) => layerAt(k), tickRotate: -35 },
-    y: { label: 'Spearman ρ with the trained model’s map', domain: [-0.2, 1], grid: true },
+    y: { label: 'Spearman ρ with the trained model’s map', domain: [low, high], grid: true },
     color: { legend: false },
     marks: [
       Plot.frame({ stroke: '#ccc' }),
       Plot.ruleY([0]),
       Plot.line(rows, { fx: 'family', x: 'k', y: 'spearmanAbs', stroke: 'label', strokeWidth: 1.8 }),
       Plot.dot(rows, { fx: 'family', x: 'k', y: 'spearmanAbs', fill: 'label', r: 2.5 }),
-      Plot.text(rows, Plot.selectLast({ fx: 'family', x: 'k', y: 'spearmanAbs', z: 'label', text: 'label', fill: 'label', dx: 4, textAnchor: 'start', fontSize: 10 })),
+      Plot.text(labels, { fx: 'family', x: 'k', y: 'labelY', text: 'endLabel', fill: 'label', dx: 6, textAnchor: 'start', fontSize: 10 }),
     ],
   };
 }

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
-  chartNote, cueShareChart, faithfulnessChart, localizationChart, sanityChart, type EvaluationData,
+  chartNote, cueShareChart, endLabel, faithfulnessChart, localizationChart, sanityChart, sanityDomain, spreadLabels, type EvaluationData,
 } from '../../src/charts/evaluation-charts';
 import { renderPlot } from '../../src/charts/render-svg';
 
@@ -42,6 +42,40 @@ describe('evaluation charts', () => {
     expect(svg).toContain('gradient methods');
     expect(svg).toContain('class activation maps');
     expect(svg).toContain('Alpha');
+  });
+
+  it('sanity: the y domain follows the data below -0.2 (CAMs reached -0.5), and never cuts 1', () => {
+    expect(sanityDomain([{ spearmanAbs: 0.3 }, { spearmanAbs: -0.05 }])).toEqual([-0.2, 1]);
+    expect(sanityDomain([{ spearmanAbs: 0.9 }, { spearmanAbs: -0.47 }])).toEqual([-0.5, 1]);
+    const low = { ...data, sanity: { ...data.sanity, rows: data.sanity.rows.map((r) => (r.k === 3 && r.method === 'b' ? { ...r, spearmanAbs: -0.47 } : r)) } };
+    expect((sanityChart(low).y as { domain: number[] }).domain).toEqual([-0.5, 1]);
+  });
+
+  it('sanity: end labels longer than 18 characters are shortened to initials, so they fit between facets', () => {
+    expect(endLabel('Layer-wise relevance propagation')).toBe('LRP');
+    expect(endLabel('Integrated gradients')).toBe('IG');
+    expect(endLabel('Guided Grad-CAM')).toBe('Guided Grad-CAM');
+  });
+
+  it('sanity: end labels closer than a line apart are spread, the rest stay on their lines', () => {
+    // Three labels within 0.02 of each other, one far: gap 0.1.
+    const ys = spreadLabels([0.5, 0.51, 0.49, 0.9], 0.1, -0.2, 1);
+    expect(ys[3]).toBe(0.9);
+    const crowded = [ys[2], ys[0], ys[1]]; // in value order 0.49, 0.5, 0.51
+    expect(crowded[1] - crowded[0]).toBeCloseTo(0.1, 9);
+    expect(crowded[2] - crowded[1]).toBeCloseTo(0.1, 9);
+    expect((crowded[0] + crowded[2]) / 2).toBeCloseTo(0.5, 9); // centred on their mean
+    // Pushed into the domain at the top: 0.98 and 0.99 with gap 0.1 and max 1.
+    const top = spreadLabels([0.98, 0.99], 0.1, -0.2, 1);
+    expect(top[1]).toBeCloseTo(1, 9);
+    expect(top[0]).toBeCloseTo(0.9, 9);
+    // Every pair of the chart's labels in a facet is at least a gap apart.
+    const options = sanityChart({ ...data, methods: [...data.methods, { id: 'c', label: 'Gamma', kind: 'gradient' }],
+      sanity: { ...data.sanity, rows: [...data.sanity.rows, ...[0, 1, 2, 3].map((k) => ({ k, layer: '', method: 'c', spearmanAbs: 1 - k / 4 + 0.001, spearmanSigned: 0, ssim: 0 }))] } });
+    const text = (options.marks as unknown as Array<{ data?: Array<{ family: string; labelY: number }> }>).at(-1)!.data!;
+    const grad = text.filter((t) => t.family === 'gradient methods').map((t) => t.labelY).sort((a, b) => a - b);
+    expect(grad).toHaveLength(2);
+    expect(grad[1] - grad[0]).toBeGreaterThanOrEqual(((1.2 * 11) / 220) - 1e-9);
   });
 
   it('faithfulness: methods ordered by insertion minus deletion AUC', () => {
