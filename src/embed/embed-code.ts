@@ -4,7 +4,7 @@
  * the tests agree on one text.
  */
 import type { PropValue } from './figure-source';
-import { FRAME_PROPS, type FigureSpec } from './embed-figures';
+import { elementTag, FRAME_PROPS, type FigureSpec } from './embed-figures';
 
 /** The message an embed page posts to its parent whenever its height changes. */
 export const HEIGHT_MESSAGE = 'glimpse-embed-height';
@@ -45,10 +45,13 @@ export function iframeCode(origin: string, path: string, title: string): string 
  * figure components write them.
  */
 export function scriptTagCode(origin: string, base: string, spec: FigureSpec & { tag: string }, props: Record<string, PropValue>): string {
+  const element = elementTag(spec, props);
+  if (!element) throw new Error(`embed: '${spec.tag}' with these props is no element of the script-tag bundle`);
   const src = new URL(`${base.replace(/\/?$/, '/')}embed/glimpse.js`, origin).href;
-  const { tag } = spec;
+  // A prop that names the element (NetworkView's `view`) is not an attribute too.
+  const inTag = new Set([...(spec.tag.matchAll(/\{(\w+)\}/g))].map((m) => m[1]));
   const attrs = Object.entries(props)
-    .filter(([name, value]) => !FRAME_PROPS.has(name) && value !== null && value !== false)
+    .filter(([name, value]) => !FRAME_PROPS.has(name) && !inTag.has(name) && value !== null && value !== false)
     .map(([name, value]) => {
       const attr = spec.attributes?.[name] ?? name;
       if (value === true) return ` ${attr}`;
@@ -56,5 +59,5 @@ export function scriptTagCode(origin: string, base: string, spec: FigureSpec & {
       return ` ${attr}="${escapeAttr(text)}"`;
     })
     .join('');
-  return `<script type="module" src="${escapeAttr(src)}"></script>\n<${tag}${attrs}></${tag}>`;
+  return `<script type="module" src="${escapeAttr(src)}"></script>\n<${element}${attrs}></${element}>`;
 }

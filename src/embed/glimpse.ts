@@ -8,19 +8,33 @@
  * src/embed/integration.ts into dist/embed/ after `astro build`; the host must send CORS headers
  * (docs/embedding.md).
  */
-import { setDefaultModelsBase } from '../components/figure-props';
+import { setDefaultDataBase, setDefaultModelsBase } from '../components/figure-props';
 import saliencyCss from '../components/saliency.css?inline';
 import figuresCss from '../components/figures.css?inline';
+import featureVisCss from '../components/feature-vis.css?inline';
+import viewsCss from '../components/views/views.css?inline';
+import adversarialCss from '../components/adversarial.css?inline';
 import { EMBED_CSS } from './embed-css';
 import type { BundleElement } from './embed-figures';
 
 // This file is dist/embed/glimpse.js, so the site's shipped models are one folder up.
 setDefaultModelsBase(new URL(/* @vite-ignore */ '../models', import.meta.url).href.replace(/\/$/, ''));
+setDefaultDataBase(new URL(/* @vite-ignore */ '../data', import.meta.url).href.replace(/\/$/, ''));
 
+// The views figures share one module (and one store, so embedded views of a model move together).
+const views = () => import('../components/views/elements');
 const LOADERS: Record<BundleElement, () => Promise<unknown>> = {
   'glimpse-saliency': () => import('../components/saliency-element'),
   'glimpse-attribution-grid': () => import('../components/attribution-grid-element'),
   'glimpse-ig-path': () => import('../components/ig-path-element'),
+  'glimpse-feature-vis': () => import('../components/feature-vis-element'),
+  'glimpse-feature-gallery': () => import('../components/feature-gallery-element'),
+  'glimpse-adversarial': () => import('../components/adversarial-element'),
+  'glimpse-filters': views,
+  'glimpse-activations': views,
+  'glimpse-top-patches': views,
+  'glimpse-neighbours': views,
+  'glimpse-embedding': views,
 };
 
 /** Once per page, before the figures start (they start when scrolled near, i.e. later). */
@@ -28,7 +42,7 @@ function injectStyles(): void {
   if (document.querySelector('style[data-glimpse-embed]')) return;
   const style = document.createElement('style');
   style.dataset.glimpseEmbed = '';
-  style.textContent = EMBED_CSS + saliencyCss + figuresCss;
+  style.textContent = EMBED_CSS + saliencyCss + figuresCss + featureVisCss + viewsCss + adversarialCss;
   document.head.append(style);
 }
 

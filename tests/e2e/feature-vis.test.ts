@@ -60,4 +60,32 @@ describe('feature visualization article', () => {
       await context.close();
     }
   });
+
+  it('a click on a gallery unit shows its panel: a class of fashion-cnn, and a shapes-cnn channel optimized live', async () => {
+    const { page, context, errors } = await open(browser, '/articles/feature-visualization/?backend=wasm');
+    try {
+      // fashion-cnn's class units did nothing visible before.
+      const fashion = '[data-figure-id="fig-fv-gallery-fashion"]';
+      const cls = page.locator(`${fashion} .gfg-unit:not([data-layer])`).nth(1);
+      await cls.scrollIntoViewIfNeeded();
+      const label = await cls.getAttribute('data-label');
+      await cls.click();
+      await expect.poll(() => page.locator(`${fashion} .gfg-detail-title`).textContent()).toContain(`class “${label}”`);
+      expect(await cls.getAttribute('aria-pressed')).toBe('true');
+      await screenshot(page, fashion, 'feature-gallery-fashion-class-clicked');
+      // A shapes-cnn channel: its panel offers the live figure of the same model, which then optimizes it.
+      const live = 'glimpse-feature-vis#fig-fv-live';
+      await settle(page, live, 'ready', 240_000);
+      const unit = page.locator('[data-figure-id="fig-fv-gallery"] .gfg-unit[data-layer="conv2"][data-channel="7"]');
+      await unit.scrollIntoViewIfNeeded();
+      await unit.click();
+      const go = page.locator('[data-figure-id="fig-fv-gallery"] .gfg-detail button', { hasText: 'Optimize it live' });
+      await go.click();
+      await expect.poll(() => page.locator(`${live} .gfv-progress`).textContent(), { timeout: 120_000 }).toMatch(/^conv2 channel 7: done/);
+      expect(await page.locator(`${live} select`).first().inputValue()).toBe('conv2');
+      expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
+    } finally {
+      await context.close();
+    }
+  });
 });

@@ -2,7 +2,7 @@
 // comments ignored, a clear reason for every figure that cannot be embedded.
 import { describe, expect, it } from 'vitest';
 import { embedPath, iframeCode, resizeSnippet, scriptTagCode } from '../../src/embed/embed-code';
-import { FIGURES } from '../../src/embed/embed-figures';
+import { BUNDLE_ELEMENTS, elementTag, FIGURES } from '../../src/embed/embed-figures';
 import { findFigures, literalValue } from '../../src/embed/figure-source';
 
 const SOURCE = `---
@@ -94,5 +94,23 @@ describe('embed code', () => {
     expect(code.split('\n')[1]).toBe(
       '<glimpse-attribution-grid models="shapes-cnn,fashion-cnn" method-list="grad-cam,occlusion" image="0"></glimpse-attribution-grid>',
     );
+  });
+
+  it('names the element of every live figure kind, the view of a NetworkView included', () => {
+    expect(elementTag(FIGURES.NetworkView, { view: 'embedding' })).toBe('glimpse-embedding');
+    expect(elementTag(FIGURES.NetworkView, { view: 'no-such-view' })).toBeNull();
+    expect(elementTag(FIGURES.EvaluationChart, {})).toBeNull();
+    for (const name of ['Saliency', 'AttributionGrid', 'IntegratedGradientsPath', 'FeatureVis', 'FeatureGallery', 'AdversarialFigure']) {
+      expect(BUNDLE_ELEMENTS as readonly string[], name).toContain(elementTag(FIGURES[name], {}));
+    }
+    for (const view of ['filters', 'activations', 'top-patches', 'neighbours', 'embedding']) {
+      expect(BUNDLE_ELEMENTS as readonly string[]).toContain(elementTag(FIGURES.NetworkView, { view }));
+    }
+  });
+
+  it('writes a NetworkView as its view element, without a view attribute', () => {
+    const code = scriptTagCode('http://h:1', '/', FIGURES.NetworkView as never, { view: 'top-patches', model: 'shapes-cnn', layer: 'conv3', channel: 5, id: 'fig-top' });
+    expect(code.split('\n')[1]).toBe('<glimpse-top-patches model="shapes-cnn" layer="conv3" channel="5"></glimpse-top-patches>');
+    expect(() => scriptTagCode('http://h:1', '/', FIGURES.NetworkView as never, { view: 'bogus' })).toThrow(/no element of the script-tag bundle/);
   });
 });

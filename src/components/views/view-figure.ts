@@ -4,6 +4,7 @@
  * data-base), subscribes to the group's store, and shows errors in the reader's terms, naming the
  * model and layer, with Retry; the rest of the page keeps working. `data-state`: idle | loading | ready | error.
  */
+import { defaultBases } from '../figure-props';
 import { blobToPixels } from '../upload';
 import { h } from './dom';
 import { viewStore, type Selection, type ViewStore } from './store';
@@ -21,11 +22,11 @@ export abstract class ViewFigure extends HTMLElement {
   }
 
   get modelsBase(): string {
-    return new URL(this.getAttribute('models-base') ?? '/models', location.href).href.replace(/\/$/, '');
+    return new URL(this.getAttribute('models-base') ?? defaultBases().models, location.href).href.replace(/\/$/, '');
   }
 
   get dataBase(): string {
-    return new URL(this.getAttribute('data-base') ?? '/data', location.href).href.replace(/\/$/, '');
+    return new URL(this.getAttribute('data-base') ?? defaultBases().data, location.href).href.replace(/\/$/, '');
   }
 
   connectedCallback(): void {
