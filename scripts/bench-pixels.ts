@@ -190,7 +190,7 @@ export function renderPixels(methods: MethodPixels[], article: ArticlePixels[], 
     const ratio = m.warmComputeMs ? (m.warmToPixelsMs / m.warmComputeMs).toFixed(2) : 'n/a';
     lines.push(`| ${m.model} | ${m.method} | ${ms(m.firstFromNavigationMs)} | ${ms(m.describe?.worker.initMs ?? Number.NaN)} | ${ms(m.describe?.worker.loadMs ?? Number.NaN)} | ${ms(m.first.worker.computeMs)} | ${ms(m.warmToPixelsMs)} | ${ms(m.warmComputeMs)} | ${ms(m.warmTransferMs)} | ${ms(m.warmRenderMs)} | ${ratio} |`);
   }
-  lines.push('', '"Which pixels matter?" on wasm: from navigation to the all-methods grid filled in (shapes-cnn, 17 methods, one after',
+  lines.push('', '"Which pixels matter?" on wasm: from navigation to the all-methods grid filled in (shapes-cnn, every method, one after',
     'another), with a reader scrolling on to the SmoothGrad figure once the first tile shows; its time to pixels and queue wait.', '',
     '| Workers (most) | Workers started | Grid done (ms) | Grid compute, summed (ms) | SmoothGrad to pixels (ms) | its queue wait (ms) | Browser RSS (MiB) |',
     '|--:|--:|--:|--:|--:|--:|--:|');
