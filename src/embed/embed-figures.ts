@@ -23,6 +23,7 @@ export const FIGURES: Record<string, FigureSpec> = {
   FeatureVis: { tag: 'glimpse-feature-vis' },
   FeatureGallery: { tag: 'glimpse-feature-gallery' },
   AdversarialFigure: { tag: 'glimpse-adversarial' },
+  AdversarialChart: { tag: null },
   EvaluationChart: { tag: null },
   ExperimentChart: { tag: null },
 };
