@@ -7,6 +7,7 @@
  * Medians of `runs` timed calls after two warm-up calls.
  */
 import { readFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { attack, type AttackRequest } from '../src/adversarial/run';
@@ -61,9 +62,24 @@ export async function benchAdversarial(o: { runs?: number; log?: (line: string) 
   return { rows, notes: ['Adversarial attacks: Node wasm, shapes-cnn, first sample image, untargeted; median of 7 runs after two warm-up calls (scripts/bench-adversarial.ts).'] };
 }
 
+/** The section of docs/benchmarks.md this script owns (scripts/lib/kept-sections.ts): when, where, the rows. */
+export async function adversarialSection(o: { runs?: number; log?: (line: string) => void } = {}): Promise<string> {
+  const before = loadavg()[0];
+  const { rows, notes } = await benchAdversarial(o);
+  const cpu = cpus();
+  return [
+    `<!-- adversarial:start (glimpse bench --adversarial-only replaces this section) -->`,
+    `## Adversarial attacks · node · wasm (load average ${before.toFixed(2)} at the start, ${loadavg()[0].toFixed(2)} at the end)`,
+    '',
+    `${new Date().toISOString().slice(0, 10)}, ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, Node ${process.version}, tfjs ${tf.version_core}. ${notes.join(' ')}`,
+    '',
+    '| Task | Median (ms) | Runs | Note |',
+    '|---|---:|---:|---|',
+    ...rows.map((r) => `| ${r.task} | ${r.medianMs.toFixed(1)} | ${r.runs} | ${r.note ?? ''} |`),
+    '<!-- adversarial:end -->',
+  ].join('\n');
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { rows, notes } = await benchAdversarial({ log: (l) => process.stderr.write(`${l}\n`) });
-  console.log(notes.join('\n'));
-  console.log('| Task | Median (ms) | Runs | Note |\n|---|---:|---:|---|');
-  for (const r of rows) console.log(`| ${r.task} | ${r.medianMs.toFixed(1)} | ${r.runs} | ${r.note ?? ''} |`);
+  console.log(await adversarialSection({ log: (l) => process.stderr.write(`${l}\n`) }));
 }

@@ -33,6 +33,7 @@ Options:
   --speed-only        only the attribution speed targets (Node wasm: SmoothGrad-50, IG-50, gradient, Grad-CAM, occlusion, RISE, LRP)
   --pixels-only       only time to pixels in headless Chromium on wasm, per method and on the article page
                       (scripts/bench-pixels.ts)
+  --adversarial-only  only the adversarial attacks (Node wasm, shapes-cnn: PGD-10, FGSM, DeepFool, a universal perturbation)
   --peer-only         only Node tfjs wasm against PyTorch on the CPU (needs a python3 with torch; scripts/bench-peer.ts)
   --out <file>        report path (default docs/benchmarks.md)
   -h, --help          show this help`;
@@ -55,6 +56,7 @@ export const benchCommand: Command = {
         'speed-only': { type: 'boolean', default: false },
         'pixels-only': { type: 'boolean', default: false },
         'peer-only': { type: 'boolean', default: false },
+        'adversarial-only': { type: 'boolean', default: false },
         out: { type: 'string', default: join(REPO_ROOT, 'docs/benchmarks.md') },
       },
     });
@@ -70,10 +72,11 @@ export const benchCommand: Command = {
     if (!Number.isInteger(shapesCount) || shapesCount < 0) throw new Error(`--shapes must be a non-negative integer; got '${args.shapes}'`);
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
-    if (args['pixels-only'] || args['peer-only']) {
+    if (args['pixels-only'] || args['peer-only'] || args['adversarial-only']) {
       // Only these sections of the report change; the rest of it stays as the last full run wrote it.
       const sections: string[] = [];
       if (args['pixels-only']) sections.push((await (await import('../../scripts/bench-pixels')).benchPixels({ log })).markdown);
+      if (args['adversarial-only']) sections.push(await (await import('../../scripts/bench-adversarial')).adversarialSection({ log }));
       if (args['peer-only']) {
         const peer = await (await import('../../scripts/bench-peer')).benchPeer({ log });
         sections.push(peer.markdown || `<!-- pytorch-peer:start -->\n> ${peer.notes.join(' ')}\n<!-- pytorch-peer:end -->`);
@@ -115,9 +118,6 @@ export const benchCommand: Command = {
     const synthesis = await benchSynthesis({ log });
     rows.push(...synthesis.rows);
     notes.push(...synthesis.notes);
-    const adversarial = await (await import('../../scripts/bench-adversarial')).benchAdversarial({ log });
-    rows.push(...adversarial.rows);
-    notes.push(...adversarial.notes);
     const skipped = shipped.filter((m) => !models.includes(m));
     if (skipped.length > 0) notes.push(`Models timed: ${models.join(', ')} (--model); not timed: ${skipped.join(', ')}.`);
     const browserBench = join(REPO_ROOT, 'scripts/bench-browser.ts');
@@ -129,7 +129,7 @@ export const benchCommand: Command = {
     } else {
       notes.push('No browser benchmark yet (scripts/bench-browser.ts is absent).');
     }
-    const sections: string[] = [];
+    const sections: string[] = [await (await import('../../scripts/bench-adversarial')).adversarialSection({ log })];
     if (!args['node-only']) sections.push((await (await import('../../scripts/bench-pixels')).benchPixels({ log })).markdown);
     const peer = await (await import('../../scripts/bench-peer')).benchPeer({ log });
     sections.push(peer.markdown);
