@@ -8,10 +8,11 @@
 import type { TcavRequest, TcavResponse } from '../concepts/protocol';
 import { CancelledError, getClient } from '../workers/client';
 import { backendLabel } from './backend-label';
-import { backendFromQuery } from './figure-props';
+import { backendFromQuery, defaultBases } from './figure-props';
 import { el, field } from './live-figure';
 import { paint } from './saliency-view';
 import { toRGBA } from './sample-images';
+import { TCAV_DEFAULTS as D } from './tcav-defaults';
 import { scoreStripSvg, summaryText } from './tcav-view';
 import { blobToPixels } from './upload';
 import type { ImagePixels } from '../workers/protocol';
@@ -47,11 +48,12 @@ export class TcavElement extends HTMLElement {
     const option = (s: HTMLSelectElement, values: string[], chosen?: string) => s.replaceChildren(...values.map((v) => new Option(v, v, false, v === chosen)));
     const make = () => el('select', 'gt-select');
     this.selects = { model: make(), target: make(), layer: make(), concept: make() };
-    option(this.selects.model, list(this.getAttribute('models')));
-    option(this.selects.layer, list(this.getAttribute('layers')), this.getAttribute('layer') ?? undefined);
-    option(this.selects.concept, list(this.getAttribute('concepts')), this.getAttribute('concept') ?? undefined);
-    option(this.selects.target, list(this.getAttribute('classes')), undefined);
-    this.selects.target.selectedIndex = Number(this.getAttribute('target') ?? 0);
+    const listOr = (name: string, fallback: string[]) => (this.hasAttribute(name) ? list(this.getAttribute(name)) : fallback);
+    option(this.selects.model, listOr('models', D.models));
+    option(this.selects.layer, listOr('layers', D.layers), this.getAttribute('layer') ?? D.layer);
+    option(this.selects.concept, listOr('concepts', D.concepts), this.getAttribute('concept') ?? D.concept);
+    option(this.selects.target, listOr('classes', D.classes), undefined);
+    this.selects.target.selectedIndex = Number(this.getAttribute('target') ?? D.target);
     const fileInput = el('input', 'gt-upload');
     Object.assign(fileInput, { type: 'file', accept: 'image/*', multiple: true });
     fileInput.addEventListener('change', () => void this.takeUpload(fileInput));
@@ -88,7 +90,7 @@ export class TcavElement extends HTMLElement {
     return {
       model: s.model.value, target: s.target.selectedIndex, layer: s.layer.value,
       concept: this.upload ?? { shapes: s.concept.value },
-      comparisons: Number(this.getAttribute('comparisons') ?? 1), topK: 6, visualizeSteps: Number(this.getAttribute('visualize-steps') ?? 64),
+      comparisons: Number(this.getAttribute('comparisons') ?? D.concepts.length * D.layers.length), topK: 6, visualizeSteps: Number(this.getAttribute('visualize-steps') ?? D.visualizeSteps),
     };
   }
 
@@ -101,7 +103,7 @@ export class TcavElement extends HTMLElement {
     try {
       const client = getClient({ backend: backendFromQuery(location.search) });
       const [result, report] = await Promise.all([
-        client.op('tcav', { ...request, modelsBase: this.getAttribute('models-base') ?? '/models' }, { key: this.id || 'glimpse-tcav' }),
+        client.op('tcav', { ...request, modelsBase: new URL(this.getAttribute('models-base') ?? defaultBases().models, location.href).href }, { key: this.id || 'glimpse-tcav' }),
         client.backend(),
       ]);
       this.show(result);

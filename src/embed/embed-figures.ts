@@ -23,9 +23,14 @@ export const FIGURES: Record<string, FigureSpec> = {
   FeatureVis: { tag: 'glimpse-feature-vis' },
   FeatureGallery: { tag: 'glimpse-feature-gallery' },
   AdversarialFigure: { tag: 'glimpse-adversarial' },
+  TcavFigure: { tag: 'glimpse-tcav' },
+  DissectionGrid: { tag: null },
+  DissectionChart: { tag: null },
+  TcavChart: { tag: null },
   AdversarialChart: { tag: null },
   EvaluationChart: { tag: null },
   ExperimentChart: { tag: null },
+  ExperimentTrials: { tag: null },
 };
 
 /** The element a figure with these props renders, or null (build-time figures, unknown views). */
@@ -40,7 +45,7 @@ export const FIGURE_NAMES = Object.keys(FIGURES);
 
 /** Elements the script-tag bundle (src/embed/glimpse.ts) defines, loaded when a page uses them. */
 export const BUNDLE_ELEMENTS = [
-  'glimpse-saliency', 'glimpse-attribution-grid', 'glimpse-ig-path', 'glimpse-feature-vis', 'glimpse-feature-gallery', 'glimpse-adversarial',
+  'glimpse-saliency', 'glimpse-attribution-grid', 'glimpse-ig-path', 'glimpse-feature-vis', 'glimpse-feature-gallery', 'glimpse-adversarial', 'glimpse-tcav',
   'glimpse-filters', 'glimpse-activations', 'glimpse-top-patches', 'glimpse-neighbours', 'glimpse-embedding',
 ] as const;
 export type BundleElement = (typeof BUNDLE_ELEMENTS)[number];

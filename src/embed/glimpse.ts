@@ -30,6 +30,7 @@ const LOADERS: Record<BundleElement, () => Promise<unknown>> = {
   'glimpse-feature-vis': () => import('../components/feature-vis-element'),
   'glimpse-feature-gallery': () => import('../components/feature-gallery-element'),
   'glimpse-adversarial': () => import('../components/adversarial-element'),
+  'glimpse-tcav': () => import('../components/tcav-element'),
   'glimpse-filters': views,
   'glimpse-activations': views,
   'glimpse-top-patches': views,

@@ -1,5 +1,7 @@
 // The embed pages find an article's figures by scanning its MDX source: literal props only, code and
 // comments ignored, a clear reason for every figure that cannot be embedded.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { embedPath, iframeCode, resizeSnippet, scriptTagCode } from '../../src/embed/embed-code';
 import { BUNDLE_ELEMENTS, elementTag, FIGURES } from '../../src/embed/embed-figures';
@@ -100,7 +102,7 @@ describe('embed code', () => {
     expect(elementTag(FIGURES.NetworkView, { view: 'embedding' })).toBe('glimpse-embedding');
     expect(elementTag(FIGURES.NetworkView, { view: 'no-such-view' })).toBeNull();
     expect(elementTag(FIGURES.EvaluationChart, {})).toBeNull();
-    for (const name of ['Saliency', 'AttributionGrid', 'IntegratedGradientsPath', 'FeatureVis', 'FeatureGallery', 'AdversarialFigure']) {
+    for (const name of ['Saliency', 'AttributionGrid', 'IntegratedGradientsPath', 'FeatureVis', 'FeatureGallery', 'AdversarialFigure', 'TcavFigure']) {
       expect(BUNDLE_ELEMENTS as readonly string[], name).toContain(elementTag(FIGURES[name], {}));
     }
     for (const view of ['filters', 'activations', 'top-patches', 'neighbours', 'embedding']) {
@@ -112,5 +114,17 @@ describe('embed code', () => {
     const code = scriptTagCode('http://h:1', '/', FIGURES.NetworkView as never, { view: 'top-patches', model: 'shapes-cnn', layer: 'conv3', channel: 5, id: 'fig-top' });
     expect(code.split('\n')[1]).toBe('<glimpse-top-patches model="shapes-cnn" layer="conv3" channel="5"></glimpse-top-patches>');
     expect(() => scriptTagCode('http://h:1', '/', FIGURES.NetworkView as never, { view: 'bogus' })).toThrow(/no element of the script-tag bundle/);
+  });
+
+  it('registers every figure component (every component drawn in a FigureFrame) for embedding', () => {
+    const dir = 'src/components';
+    const figures = readdirSync(dir).filter((f) => f.endsWith('.astro') && f !== 'FigureFrame.astro' && f !== 'EmbedFigure.astro')
+      .filter((f) => /<FigureFrame\b/.test(readFileSync(join(dir, f), 'utf8'))).map((f) => f.replace(/\.astro$/, ''));
+    expect(figures.length).toBeGreaterThan(10);
+    const embedPage = readFileSync(join(dir, 'EmbedFigure.astro'), 'utf8');
+    for (const name of figures) {
+      expect(Object.keys(FIGURES), name).toContain(name);
+      expect(embedPage, `${name} in EmbedFigure.astro`).toMatch(new RegExp(`^  ${name},$`, 'm'));
+    }
   });
 });
