@@ -20,7 +20,7 @@ import type { Executor } from '../src/model/types';
 import { recipeOptions } from '../src/synthesis/methods/recipes';
 import { channel } from '../src/synthesis/objectives';
 import { optimize } from '../src/synthesis/optimize';
-import { machineInfo, median } from './bench';
+import { machineInfo, timeMedian } from './bench';
 import type { BenchRow } from './bench-types';
 
 export const PEER_TASKS = ['forward (batch 1)', 'vanilla-gradient', 'occlusion', 'rise, 2,000 masks', 'feature vis: one Lucid step'] as const;
@@ -54,17 +54,6 @@ async function sampleInput(id: string, model: Executor): Promise<tf.Tensor4D> {
   return tf.tensor4d(pixelsToInput(bytes.subarray(0, h * w * c), w, h, c as 1 | 3, model.info), [1, h, w, c]);
 }
 
-async function timed(fn: () => Promise<unknown>, runs: number, warmup: number): Promise<number> {
-  for (let i = 0; i < warmup; i++) await fn();
-  const times: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
-
 /** Glimpse's side of one task, Node wasm, as the page's worker runs it. */
 async function glimpseTask(model: Executor, input: tf.Tensor4D, task: PeerTask, runs: number): Promise<number> {
   const method = (id: string) => {
@@ -74,16 +63,16 @@ async function glimpseTask(model: Executor, input: tf.Tensor4D, task: PeerTask, 
   };
   switch (task) {
     case 'forward (batch 1)':
-      return timed(async () => {
+      return timeMedian(async () => {
         const y = tf.tidy(() => model.forward(input).logits);
         await y.data();
         y.dispose();
       }, runs, 3);
     case 'vanilla-gradient':
     case 'occlusion':
-      return timed(method(task), runs, 2);
+      return timeMedian(method(task), runs, 2);
     case 'rise, 2,000 masks':
-      return timed(method('rise'), Math.max(3, runs >> 2), 1);
+      return timeMedian(method('rise'), Math.max(3, runs >> 2), 1);
     case 'feature vis: one Lucid step': {
       const layer = model.info.layers.filter((l) => l.kind === 'conv').at(-2)!.name;
       const base = { ...recipeOptions('lucid', model.info.inputShape[0], channel(layer, [0])), batch: 1, seed: 0 };
