@@ -11,8 +11,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelInfo } from '../model/types';
-import { now, targetScore, toAttribution } from './common';
-import { pixelValueToInput, SCORE_KINDS, scoreBatches, spreadOverChannels } from './perturbation';
+import { now, toAttribution } from './common';
+import { pixelValueToInput, SCORE_KINDS, scoreBatches, scoringTargetScore, spreadOverChannels } from './perturbation';
 import { ZEILER_FERGUS_2014 } from './papers';
 import type { MethodDef } from './types';
 
@@ -107,7 +107,8 @@ export const occlusion: MethodDef<OcclusionOptions> = {
     const cols = windowStarts(w, windowSize, stride);
     const positions = rows.flatMap((r) => cols.map((col) => [r, col] as const));
 
-    const score = await targetScore(model, input, target);
+    // Through the copies' scoring path, so a patch that changes nothing drops exactly 0.
+    const score = await scoringTargetScore(model, input, target);
     const base = opts.score === 'probability' ? score.probability : score.logit;
     const x = tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1]);
     const fill = fillTensor(model.info, input, opts.fill, windowSize);

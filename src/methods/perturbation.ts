@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { Executor, ModelInfo } from '../model/types';
+import { softmaxAt, type TargetScore } from './common';
 import { betweenBatches, throwIfAborted } from './gradient-batches';
 import type { RunContext } from './types';
 
@@ -37,7 +38,7 @@ export async function scoreBatches(
     const count = Math.min(batchSize, total - start);
     const batch = makeBatch(start, count);
     const scores = tf.tidy(() => {
-      const logits = model.forward(batch).logits;
+      const logits = scoringLogits(model, batch);
       const chosen = score === 'probability' ? tf.softmax(logits) : logits;
       return tf.reshape(tf.slice(chosen, [0, target], [-1, 1]), [-1]);
     });
@@ -52,6 +53,22 @@ export async function scoreBatches(
 }
 
 export { throwIfAborted };
+
+/** Logits for scoring: the executor's fused scoring path where it has one (Executor.infer). */
+export function scoringLogits(model: Executor, x: tf.Tensor4D): tf.Tensor2D {
+  return model.infer !== undefined ? model.infer(x) : model.forward(x).logits;
+}
+
+/**
+ * targetScore through the same scoring path as the perturbed copies, so that a copy equal to the
+ * image scores exactly the image's score (an occluded patch that changes nothing drops 0).
+ */
+export async function scoringTargetScore(model: Executor, input: tf.Tensor4D, target: number): Promise<TargetScore> {
+  const logitsT = tf.tidy(() => tf.slice(scoringLogits(model, tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1])), [0, 0], [1, -1]));
+  const logits = (await logitsT.data()) as Float32Array;
+  logitsT.dispose();
+  return { logits, logit: logits[target], probability: softmaxAt(logits, target) };
+}
 
 /**
  * The model-input value of a pixel value v in [0, 1] on each channel: the same mapping as

@@ -13,6 +13,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '#tfjs-gradients';
 import { ModelError, listNames } from './errors';
 import { foldBatchNorms } from './fold';
+import { buildInference, runInference, type InferenceProgram } from './inference';
 import { layerGeometry } from './geometry';
 import { buildStep, layerKind } from './layers';
 import { checkPreprocessing, type PreprocessingInput } from './metadata';
@@ -68,6 +69,8 @@ export interface Program {
   table(shapes: Map<string, number[]>): LayerInfo[];
   /** Weights by layer name, for Executor.layerWeights (LayersModels). */
   weights?: Map<string, LayerWeights>;
+  /** The scoring-only program (inference.ts) for Executor.infer; absent: infer runs forward. */
+  inference?: () => InferenceProgram;
 }
 
 /** Takes ownership of `weights` (the decoded manifest tensors): they are disposed with the executor. */
@@ -77,8 +80,10 @@ export function createExecutor(graph: ModelGraph, weights: tf.NamedTensorMap, me
   const compiled: Compiled[] = [];
   let aliases = new Map<string, string>();
   let byLayerFinal = new Map<string, LayerWeights>();
+  let byLayerRaw = new Map<string, LayerWeights>();
   try {
     let byLayer: Map<string, LayerWeights> = groupWeights(graph, weights, model);
+    byLayerRaw = byLayer;
     let executed = graph;
     if (options.foldBatchNorm === true) {
       const folded = foldBatchNorms(graph, byLayer, model);
@@ -117,6 +122,7 @@ export function createExecutor(graph: ModelGraph, weights: tf.NamedTensorMap, me
       });
     },
     weights: byLayerFinal,
+    inference: () => buildInference(graph, byLayerRaw, new Map(compiled.map((c) => [c.name, c.step])), model),
   }, meta);
 }
 
@@ -152,6 +158,7 @@ class ProgramExecutor implements Executor {
   private readonly logitsIndex: number;
   private disposed = false;
   private readonly model: string;
+  private inference?: InferenceProgram;
 
   constructor(private readonly program: Program, meta: ExecutorMeta) {
     this.model = meta.id;
@@ -190,6 +197,20 @@ class ProgramExecutor implements Executor {
       taps.forEach((name, i) => { tapped[name] = values[tapIndices[i]]!; });
       return { logits: values[this.logitsIndex] as tf.Tensor2D, taps: tapped };
     });
+  }
+
+  infer(x: tf.Tensor4D): tf.Tensor2D {
+    if (this.program.inference === undefined) return tf.tidy(() => this.forward(x).logits);
+    if (this.disposed) throw new ModelError(this.info.id, 'infer() after dispose()');
+    this.checkInput(x);
+    if (this.inference === undefined) {
+      this.inference = this.program.inference();
+      // Callers often call infer inside their tf.tidy: the folded weights must outlive it.
+      this.inference.created.forEach((t) => tf.keep(t));
+      this.program.owned.push(...this.inference.created);
+    }
+    const program = this.inference;
+    return tf.tidy(() => runInference(program, x, this.program.inputName, this.program.logitsName, this.program.dropLogitsActivation));
   }
 
   predict(x: tf.Tensor4D): tf.Tensor2D {

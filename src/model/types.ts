@@ -105,6 +105,12 @@ export interface Executor {
   /** Softmax probabilities [batch, numClasses]. */
   predict(x: tf.Tensor4D): tf.Tensor2D;
   /**
+   * Pre-softmax logits for scoring only (no taps, never under tf.grad): forward's logits to
+   * float32 rounding, with BatchNorm folded and conv + bias + ReLU fused where the graph allows
+   * (model/inference.ts). Absent on executors without it (test nets): callers use forward.
+   */
+  infer?(x: tf.Tensor4D): tf.Tensor2D;
+  /**
    * The weight tensors of one layer by Keras attribute ('kernel', 'bias', 'depthwise_kernel', ...),
    * owned by the executor (do not dispose); after BN folding, the folded ones. Undefined for layers
    * without weights and for executors that do not expose them (GraphModels, test nets).
