@@ -50,6 +50,13 @@ export interface GridData {
   unitsInLayer: number;
   detectors: number;
   units: GridUnit[];
+  /** Every unit of the layer by IoU (label and IoU only), for the full list under the cards. */
+  all: Array<Pick<RankedUnit, 'unit' | 'concept' | 'category' | 'iou' | 'detector'>>;
+}
+
+/** The conv layers in the model's dissection index, in network order. */
+export function dissectedLayers(model: string, dir = DIR): string[] {
+  return readDissectionIndex(model, dir).layers.map((l) => l.layer);
 }
 
 /** A layer's `limit` highest-IoU units with their images; `base` is the site's data URL. */
@@ -68,7 +75,8 @@ export function gridData(model: string, layer: string, limit: number, base: stri
     const vis = gallery?.get(`${layer}:${u.unit}`);
     return { ...u, strip: `${base}/dissection/${strip}`, stripImages: Math.min(3, u.top.length), ...(vis ? { vis: `${base}/gallery/${vis}` } : {}) };
   });
-  return { model, layer, tap: file.tap, grid: file.grid, count: file.count, unitsInLayer: file.units.length, detectors: file.units.filter((u) => u.detector).length, units };
+  const all = rankUnits(file, index.vocabulary).map(({ unit, concept, category, iou, detector }) => ({ unit, concept, category, iou, detector }));
+  return { model, layer, tap: file.tap, grid: file.grid, count: file.count, unitsInLayer: file.units.length, detectors: file.units.filter((u) => u.detector).length, units, all };
 }
 
 export function detectorData(models: string[], dir = DIR): { rows: DetectorRow[]; layers: string[] } {

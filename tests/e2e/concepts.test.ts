@@ -68,17 +68,23 @@ describe('What concepts does the network know?', () => {
       expect(shown.summary).toMatch(/cue:circle at relu3 for class circle: TCAV 0\.83/);
       await screenshot(page, '[data-figure-id="fig-live"]', 'concepts-tcav-live');
 
-      // Every dissection strip and feature visualization on the page loads once scrolled to.
-      const images = page.locator('.gc-images img');
+      // The grid's layer picker: conv1 first, then the picked layer's panel alone, for both models.
+      const grid = page.locator('[data-figure-id="fig-grid"]');
+      expect(await grid.locator('.gc-panel:visible').getAttribute('data-layer')).toBe('conv1');
+      await grid.locator('.gc-tab', { hasText: 'conv3' }).click();
+      expect(await grid.locator('.gc-panel:visible').getAttribute('data-layer')).toBe('conv3');
+      expect(await grid.locator('.gc-panel:visible .gc-title').allTextContents()).toEqual(['shapes-cnn · conv3', 'shapes-cnn-biased · conv3']);
+      // Every dissection strip and feature visualization shown on the page loads once scrolled to.
+      const images = page.locator('.gc-images img:visible');
       const n = await images.count();
       expect(n).toBeGreaterThan(20);
       for (let i = 0; i < n; i++) await images.nth(i).scrollIntoViewIfNeeded();
-      await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.gc-images img')].every((im) => im.complete), null, { timeout: 30_000 });
+      await page.waitForFunction(() => [...document.querySelectorAll<HTMLImageElement>('.gc-images img')].filter((im) => im.checkVisibility()).every((im) => im.complete), null, { timeout: 30_000 });
       const broken = await images.evaluateAll((els) => els.filter((im) => (im as HTMLImageElement).naturalWidth === 0).map((im) => (im as HTMLImageElement).src));
       expect(broken).toEqual([]);
       expect(await page.locator('[data-figure-id="fig-detectors"] svg').count()).toBeGreaterThan(0);
       expect(await page.locator('[data-figure-id="fig-tcav"] svg').count()).toBeGreaterThan(0);
-      await screenshot(page, '[data-figure-id="fig-grid"]', 'concepts-dissection-grid');
+      await screenshot(page, '[data-figure-id="fig-grid"]', 'concepts-dissection-grid-conv3');
       expect(errors.filter((e) => !/favicon/.test(e))).toEqual([]);
     } finally {
       await context.close();
