@@ -1,17 +1,20 @@
 /**
  * The load and fault test of the collection server (127.0.0.1 only): N simulated participants
  * (load-participant.ts) through a fault-injecting proxy (fault-proxy.ts) to a real
- * `glimpse experiment serve` child process on a fresh SQLite file, which is killed (SIGKILL) once
- * mid-run and restarted on the same port and file. Afterwards the export and the database are
- * compared with what every participant answered: each record stored exactly once, as answered.
+ * `glimpse experiment serve` child process on a fresh store (an SQLite file, or a throwaway
+ * PostgreSQL cluster: pg-cluster.ts), which is killed (SIGKILL) once mid-run and restarted on the
+ * same port and store. Afterwards the export and the database are compared with what every
+ * participant answered: each record stored exactly once, as answered.
  */
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { canonical } from '../../src/experiment/server/sql-store';
 import type { Manifest } from '../../src/experiment/manifest';
 import type { StudyExport } from '../../src/experiment/records';
+import { startPgCluster, type PgCluster } from './pg-cluster';
 import { startFaultProxy, type FaultCounts, type FaultRates } from './fault-proxy';
 import { runParticipant, type ParticipantResult } from './load-participant';
 import { startStudyServer, type StudyServerProcess } from './study-server-process';
@@ -33,6 +36,8 @@ export interface LoadOptions {
   manifest: Manifest;
   /** The built manifest file to serve (public/data/studies/<study>/manifest.json). */
   manifestFile: string;
+  /** The server's store: a fresh SQLite file (default) or a fresh PostgreSQL cluster. */
+  store?: 'sqlite' | 'postgres';
 }
 
 export interface LoadReport {
@@ -79,7 +84,8 @@ function prepareSite(dir: string, study: string, manifestFile: string): string {
 export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   const dir = mkdtempSync(join(tmpdir(), 'glimpse-load-'));
   const site = prepareSite(dir, o.study, o.manifestFile);
-  const database = join(dir, 'load.sqlite');
+  const cluster: PgCluster | null = o.store === 'postgres' ? await startPgCluster() : null;
+  const database = cluster?.url ?? join(dir, 'load.sqlite');
   let server: StudyServerProcess = await startStudyServer({ database, site, adminToken: ADMIN });
   const port = server.port;
   const proxy = await startFaultProxy(() => port, o.rates, o.seed);
@@ -121,6 +127,7 @@ export async function runLoad(o: LoadOptions): Promise<LoadReport> {
   } finally {
     await proxy.close().catch(() => undefined);
     await server.stop();
+    await cluster?.stop();
   }
 }
 
@@ -152,14 +159,32 @@ async function compare(server: StudyServerProcess, database: string, study: stri
     }
   }
   const held = new Set(results.map((r) => r.sessionId));
+  const { total, unique } = await countRows(database);
+  return {
+    completedSessions, rowsExpected, rowsStored: total, rowsLost, rowsDiffering, rowsDuplicated: total - unique,
+    orphanSessions: data.sessions.filter((s) => !held.has(s.sessionId)).length,
+  };
+}
+
+const TOTAL = 'SELECT COUNT(*) AS n FROM trials';
+const UNIQUE = 'SELECT COUNT(*) AS n FROM (SELECT DISTINCT session_id, idx FROM trials) AS u';
+
+/** Rows in the trials table and distinct (session, index) pairs, read from the store itself. */
+async function countRows(database: string): Promise<{ total: number; unique: number }> {
+  if (/^postgres(ql)?:/.test(database)) {
+    const client = new pg.Client({ connectionString: database });
+    await client.connect();
+    try {
+      const n = async (sql: string) => Number((await client.query<{ n: string }>(sql)).rows[0].n);
+      return { total: await n(TOTAL), unique: await n(UNIQUE) };
+    } finally {
+      await client.end();
+    }
+  }
   const db = new Database(database, { readonly: true });
   try {
-    const total = (db.prepare('SELECT COUNT(*) AS n FROM trials').get() as { n: number }).n;
-    const unique = (db.prepare('SELECT COUNT(*) AS n FROM (SELECT DISTINCT session_id, idx FROM trials)').get() as { n: number }).n;
-    return {
-      completedSessions, rowsExpected, rowsStored: total, rowsLost, rowsDiffering, rowsDuplicated: total - unique,
-      orphanSessions: data.sessions.filter((s) => !held.has(s.sessionId)).length,
-    };
+    const n = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
+    return { total: n(TOTAL), unique: n(UNIQUE) };
   } finally {
     db.close();
   }

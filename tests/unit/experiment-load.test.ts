@@ -2,7 +2,8 @@
 // participants through the page's own client code (outbox, checkpoints; every 5th sends its answers
 // shuffled), with dropped requests, dropped answers, late duplicates and delays (session creation
 // included), and the server killed (SIGKILL) and restarted once: every answer stored exactly once,
-// as answered, and one session per participant.
+// as answered, and one session per participant. On both stores: SQLite and PostgreSQL (a throwaway
+// cluster, scripts/lib/pg-cluster.ts).
 // scripts/bench-study-server.ts runs the same with 1,000 participants (docs/benchmarks.md).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,9 +15,9 @@ import { runLoad } from '../../scripts/lib/study-load';
 const STUDY = 'fashion-features';
 const manifestFile = join(REPO_ROOT, 'public/data/studies', STUDY, 'manifest.json');
 
-it('40 participants, faults and one server crash: every answer stored exactly once', async () => {
+it.each(['sqlite', 'postgres'] as const)('%s: 40 participants, faults and one server crash: every answer stored exactly once', async (store) => {
   const manifest = manifestSchema.parse(JSON.parse(readFileSync(manifestFile, 'utf8')));
-  const report = await runLoad({
+  const report = await runLoad({ store,
     participants: 40, concurrency: 10, shuffledEvery: 5, killAt: 0.4, thinkMs: 5, baseDelayMs: 20, maxDelayMs: 400, seed: 7,
     rates: { dropRequest: 0.08, dropResponse: 0.08, duplicate: 0.1, delay: 0.2, maxDelayMs: 80 },
     study: STUDY, manifest, manifestFile,

@@ -1,6 +1,6 @@
 /**
  * The store rules, run on both back ends: SQLite (a temp file) and PostgreSQL (a throwaway cluster
- * this test starts itself, tests/unit/pg-cluster.ts). Balanced assignment, repeat participants,
+ * this test starts itself, scripts/lib/pg-cluster.ts). Balanced assignment, repeat participants,
  * idempotent trials and completion, ordering, export, and concurrent writers.
  */
 import Database from 'better-sqlite3';
@@ -12,7 +12,7 @@ import type { TrialRecord } from '../../src/experiment/records';
 import { openPostgresStore } from '../../src/experiment/server/postgres-store';
 import { openSqliteStore } from '../../src/experiment/server/sqlite-store';
 import type { Cell, NewSession, Store } from '../../src/experiment/server/store';
-import { startPgCluster, type PgCluster } from './pg-cluster';
+import { startPgCluster, type PgCluster } from '../../scripts/lib/pg-cluster';
 
 const CELLS: Cell[] = [0, 1].flatMap((imageSet) => (['synthetic', 'natural', 'none'] as const).map((condition) => ({ condition, imageSet })));
 const HOUR = 3600_000;
