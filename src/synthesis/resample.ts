@@ -2,7 +2,7 @@
  * Bilinear resampling at arbitrary source coordinates, differentiable on every backend. Random scale
  * and rotate need it inside the optimization loop, but tf.image.transform has no gradient and the
  * gradient tfjs registers for gather needs UnsortedSegmentSum, which the wasm backend lacks. Here the
- * forward pass is a gather of the four neighbours (GatherV2) and the backward pass scatters the
+ * forward pass is a gather of the four neighbours (GatherNd) and the backward pass scatters the
  * weighted dy back with ScatterNd, which sums duplicate indices on cpu and wasm alike.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -88,19 +88,22 @@ export function resampleBilinear(x: tf.Tensor4D, grid: SampleGrid | Taps): tf.Te
   const taps = 'indices' in grid ? grid : bilinearTaps(grid, h, w);
   if (taps.height !== h || taps.width !== w) throw new Error(`resampleBilinear: taps made for ${taps.height}x${taps.width}, image is ${h}x${w}`);
   const run = tf.customGrad(((input: tf.Tensor, save: tf.GradSaveFunc) => {
-    const indices = tf.tensor1d(taps.indices, 'int32');
+    // GatherNd with [4N, 1] indices, not GatherV2: the same rows, 10x faster on wasm (1.5 ms
+    // against 0.13 ms for 17k taps of a 72x72x3 image, whose GatherV2 copies element by element).
+    const indices = tf.tensor2d(taps.indices, [4 * n, 1], 'int32');
     const weights = tf.tensor2d(taps.weights, [4 * n, 1]);
     save([indices, weights]);
     // Pixels as rows, (batch, channel) as columns: one gather serves the whole batch.
     const rows = tf.reshape(tf.transpose(input, [1, 2, 0, 3]), [h * w, b * c]);
-    const picked = tf.mul(tf.gather(rows, indices), weights);
+    const picked = tf.mul(tf.gatherND(rows, indices), weights);
     const summed = tf.sum(tf.reshape(picked, [4, n, b * c]), 0);
     const value = tf.transpose(tf.reshape(summed, [grid.outHeight, grid.outWidth, b, c]), [2, 0, 1, 3]);
     const gradFunc = (dy: tf.Tensor, saved: tf.Tensor[]): tf.Tensor => {
       const [idx, wt] = saved;
       const dyRows = tf.reshape(tf.transpose(dy, [1, 2, 0, 3]), [n, b * c]);
-      const updates = tf.mul(tf.tile(dyRows, [4, 1]), wt);
-      const dRows = tf.scatterND(tf.reshape(idx, [4 * n, 1]), updates, [h * w, b * c]);
+      // Four copies by concat: wasm's Tile takes 2.3 ms for this, concat 0.1 ms.
+      const updates = tf.mul(tf.concat([dyRows, dyRows, dyRows, dyRows], 0), wt);
+      const dRows = tf.scatterND(idx, updates, [h * w, b * c]);
       return tf.transpose(tf.reshape(dRows, [h, w, b, c]), [2, 0, 1, 3]);
     };
     return { value, gradFunc };

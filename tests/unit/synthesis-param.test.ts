@@ -5,11 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import '#tfjs-gradients';
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/methods/random';
 import { colorCovariance, colorMatrix, colorSqrt, SHAPES_COLOR_COVARIANCE, symmetricEigen, type Matrix3 } from '../../src/synthesis/param/color';
-import { fourierBasis, frequencies, imageToSpectrum, spectrumFactors, spectrumToImage } from '../../src/synthesis/param/fourier';
+import { constProduct, fourierBasis, frequencies, imageToSpectrum, spectrumFactors, spectrumToImage } from '../../src/synthesis/param/fourier';
 import { createParam, paramSchema } from '../../src/synthesis/param';
 
 beforeAll(async () => {
@@ -102,4 +103,30 @@ describe('decorrelated colour', () => {
     expect(Math.max(...norms)).toBeCloseTo(1, 10);
     expect(colorMatrix('imagenet')[0][0]).toBeGreaterThan(0);
   });
+});
+
+describe('constProduct (the Fourier and colour products with a hand-written gradient)', () => {
+  const seeded = (shape: [number, number], seed: number): tf.Tensor2D => {
+    const rng = mulberry32(seed);
+    return tf.tensor2d(Float32Array.from({ length: shape[0] * shape[1] }, () => rng() - 0.5), shape);
+  };
+  for (const side of ['left', 'right'] as const) {
+    it(`${side}: value is the product, gradient for X is the transpose product (C^T W or W C^T)`, () => {
+      tf.tidy(() => {
+        const c = side === 'left' ? seeded([6, 4], 1) : seeded([4, 5], 1);
+        const x = side === 'left' ? seeded([4, 3], 2) : seeded([3, 4], 2);
+        const value = side === 'left' ? tf.matMul(c, x) : tf.matMul(x, c);
+        const weights = seeded(value.shape as [number, number], 3);
+        const cT = tf.transpose(c); // a constant made outside tf.grad, as the basis tensors are
+        const out = constProduct(c, cT, x, side);
+        expect(Array.from(out.dataSync())).toEqual(Array.from(value.dataSync()));
+        const grad = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(constProduct(c, cT, t as tf.Tensor2D, side), weights)))(x);
+        const expected = side === 'left' ? tf.matMul(c, weights, true, false) : tf.matMul(weights, c, false, true);
+        const got = grad.dataSync();
+        const want = expected.dataSync();
+        expect(grad.shape).toEqual(x.shape);
+        for (let i = 0; i < want.length; i++) expect(got[i]).toBeCloseTo(want[i], 6);
+      });
+    });
+  }
 });

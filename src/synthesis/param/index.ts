@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { normal, type Rng } from '../../methods/random';
 import { COLOR_SPACES, colorMatrix, invert3, type Matrix3 } from './color';
-import { fourierBasis, halfWidth, imageToSpectrum, spectrumToImage, type FourierBasis } from './fourier';
+import { constProduct, fourierBasis, halfWidth, imageToSpectrum, spectrumToImage, type FourierBasis } from './fourier';
 
 export const paramSchema = z.object({
   /** 'pixel': one variable per pixel; 'fourier': a 1/f-scaled half spectrum per channel. */
@@ -77,10 +77,11 @@ export function createParam(spec: ParamSpec, shape: [number, number, number, num
   const [b, h, w, c] = shape;
   const matrix = spec.decorrelate && c === 3 ? colorMatrix(spec.color) : undefined;
   const colorT = matrix === undefined ? undefined : tf.tensor2d(matrix.flat(), [3, 3]);
+  const colorTT = colorT === undefined ? undefined : tf.transpose(colorT);
   const inverse = matrix === undefined ? undefined : invert3(matrix);
   const squash = (t: tf.Tensor4D): tf.Tensor4D => {
     // rgb = M t per pixel: [n, 3] x M^T.
-    const rgb = colorT === undefined ? t : (tf.reshape(tf.matMul(tf.reshape(t, [-1, 3]), colorT, false, true), t.shape) as tf.Tensor4D);
+    const rgb = colorT === undefined ? t : (tf.reshape(constProduct(colorTT!, colorT, tf.reshape(t, [-1, 3]), 'right'), t.shape) as tf.Tensor4D);
     return (spec.squash === 'sigmoid' ? tf.sigmoid(rgb) : tf.clipByValue(tf.add(rgb, 0.5), 0, 1)) as tf.Tensor4D;
   };
 
@@ -92,7 +93,7 @@ export function createParam(spec: ParamSpec, shape: [number, number, number, num
       variables: [v],
       image: () => squash(v as unknown as tf.Tensor4D),
       assign: (pixels) => tf.tidy(() => v.assign(tf.tensor4d(toVariableSpace(pixels, c, spec, inverse), shape))),
-      dispose: () => tf.dispose([v, ...(colorT ? [colorT] : [])]),
+      dispose: () => tf.dispose([v, ...(colorT ? [colorT, colorTT!] : [])]),
     };
   }
 
@@ -138,7 +139,7 @@ export function createParam(spec: ParamSpec, shape: [number, number, number, num
       });
     },
     dispose: () => {
-      tf.dispose([real, imag, ...(colorT ? [colorT] : [])]);
+      tf.dispose([real, imag, ...(colorT ? [colorT, colorTT!] : [])]);
       basisT.dispose();
     },
   };
