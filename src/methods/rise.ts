@@ -63,23 +63,29 @@ export function maskGenerator(rng: () => number, spec: MaskSpec): (count: number
   const rows = axisTaps((s + 1) * cellH, s);
   const cols = axisTaps((s + 1) * cellW, s);
   const grid = new Float32Array(s * s);
+  // Each grid row interpolated along the (shifted) columns once per mask, then rows blended: s w +
+  // h w interpolations instead of 3 h w (2.5-3x faster). Float64 like the direct formula, so the
+  // masks are bit-identical to it (tests/unit/methods-perturbation.test.ts checks against it).
+  const across = new Float64Array(s * w);
   return (count) => {
     const out = new Float32Array(count * h * w);
     for (let k = 0; k < count; k++) {
       for (let g = 0; g < s * s; g++) grid[g] = rng() < p ? 1 : 0;
       const dy = Math.floor(rng() * cellH);
       const dx = Math.floor(rng() * cellW);
-      for (let r = 0; r < h; r++) {
-        const u = r + dy;
-        const r0 = rows.lo[u] * s;
-        const r1 = rows.hi[u] * s;
-        const tr = rows.t[u];
+      for (let g = 0; g < s; g++) {
         for (let c = 0; c < w; c++) {
           const v = c + dx;
-          const top = grid[r0 + cols.lo[v]] * (1 - cols.t[v]) + grid[r0 + cols.hi[v]] * cols.t[v];
-          const bottom = grid[r1 + cols.lo[v]] * (1 - cols.t[v]) + grid[r1 + cols.hi[v]] * cols.t[v];
-          out[k * h * w + r * w + c] = top * (1 - tr) + bottom * tr;
+          across[g * w + c] = grid[g * s + cols.lo[v]] * (1 - cols.t[v]) + grid[g * s + cols.hi[v]] * cols.t[v];
         }
+      }
+      for (let r = 0; r < h; r++) {
+        const u = r + dy;
+        const top = rows.lo[u] * w;
+        const bottom = rows.hi[u] * w;
+        const tr = rows.t[u];
+        const offset = k * h * w + r * w;
+        for (let c = 0; c < w; c++) out[offset + c] = across[top + c] * (1 - tr) + across[bottom + c] * tr;
       }
     }
     return out;

@@ -221,6 +221,35 @@ describe('RISE masks', () => {
     }
     expect(worst).toBeLessThanOrEqual(0.25 + 1e-6); // cell 4 px: the bilinear ramp moves 1/4 per pixel
   });
+  it('equal, bit for bit, the paper code\'s formula: grid upsampled bilinearly (half-pixel centres) and cropped at the shift', () => {
+    // Written out independently: the same draws (s*s keep flags, then dy, dx), each mask pixel
+    // interpolated from the four grid cells around its source position in the (s + 1) cell image.
+    for (const [h, w, s] of [[28, 28, 7], [30, 50, 5], [64, 64, 7]]) {
+      const spec = { height: h, width: w, gridSize: s, keepProbability: 0.5 };
+      const got = maskGenerator(mulberry32(9), spec)(6);
+      const rng = mulberry32(9);
+      const cellH = Math.ceil(h / s);
+      const cellW = Math.ceil(w / s);
+      const src = (u: number, up: number) => Math.min(s - 1, Math.max(0, ((u + 0.5) * s) / up - 0.5));
+      for (let k = 0; k < 6; k++) {
+        const grid = Array.from({ length: s * s }, () => (rng() < 0.5 ? 1 : 0));
+        const dy = Math.floor(rng() * cellH);
+        const dx = Math.floor(rng() * cellW);
+        for (let r = 0; r < h; r++) {
+          for (let c = 0; c < w; c++) {
+            const y = src(r + dy, (s + 1) * cellH);
+            const x = src(c + dx, (s + 1) * cellW);
+            const [y0, x0] = [Math.floor(y), Math.floor(x)];
+            const [y1, x1] = [Math.min(s - 1, y0 + 1), Math.min(s - 1, x0 + 1)];
+            const [ty, tx] = [Math.fround(y - y0), Math.fround(x - x0)];
+            const top = grid[y0 * s + x0] * (1 - tx) + grid[y0 * s + x1] * tx;
+            const bottom = grid[y1 * s + x0] * (1 - tx) + grid[y1 * s + x1] * tx;
+            expect(got[k * h * w + r * w + c]).toBe(Math.fround(top * (1 - ty) + bottom * ty));
+          }
+        }
+      }
+    }
+  });
 });
 
 describe('RISE', () => {
