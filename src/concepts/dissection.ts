@@ -16,7 +16,7 @@ import { unitTap } from '../views/top-examples';
 import { IouTally } from './iou';
 import { UpperQuantile } from './quantile';
 import type { ConceptProbe, Vocabulary } from './types';
-import { upsampleChannel, upsamplePlan, UPSAMPLE_MODES, type UpsampleMode } from './upsample';
+import { countAbove, upsampleChannel, upsamplePlan, UPSAMPLE_MODES, type UpsampleMode } from './upsample';
 
 export const dissectionOptions = z.object({
   /** Layers to dissect (conv layers are read at their BN/activation output); default every conv layer. */
@@ -125,6 +125,8 @@ export async function dissect(model: Model, probe: ConceptProbe, options: Partia
     return new UpperQuantile(k, { q: o.quantile, total: n * h * w, maxValues: Math.max(1000, Math.floor(o.maxQuantileValues / targets.length)), seed: o.seed });
   });
   const tops = targets.map((t) => new TopImages(t.info.outputShape[2], o.topK));
+  // Each (image, unit)'s maximum, [image][unit]: pass 2 upsamples only the pairs above threshold.
+  const maxima = targets.map((t) => new Float32Array(n * t.info.outputShape[2]));
   const total = 2 * n;
   // Pass 1: thresholds and top images.
   for (let start = 0; start < n; start += o.batchSize) {
@@ -140,7 +142,9 @@ export async function dissect(model: Model, probe: ConceptProbe, options: Partia
     for (let i = 0; i < targets.length; i++) {
       const [a, m] = out[i];
       quantiles[i].add((await a.data()) as Float32Array);
-      tops[i].add(start, (await m.data()) as Float32Array);
+      const maxes = (await m.data()) as Float32Array;
+      tops[i].add(start, maxes);
+      maxima[i].set(maxes, start * targets[i].info.outputShape[2]);
       a.dispose();
       m.dispose();
     }
@@ -153,14 +157,15 @@ export async function dissect(model: Model, probe: ConceptProbe, options: Partia
   const masks = targets.map(() => new Map<string, string>());
   const out = new Float32Array(H * W);
   const tmp = new Float32Array(H * W * 2);
-  // Pass 2: dataset-wide intersections and unions. Maps come back at their own resolution; only
-  // (image, unit) pairs whose maximum exceeds the threshold are upsampled (most are not).
+  // Pass 2: dataset-wide intersections and unions. Maps come back at their own resolution,
+  // channel-major (each unit's map contiguous); only (image, unit) pairs whose maximum (pass 1)
+  // exceeds the threshold are upsampled (most are not), and only their rows that can (countAbove).
   for (let start = 0; start < n; start += o.batchSize) {
     if (signal?.aborted) throw new Error('dissection: cancelled');
     const end = Math.min(n, start + o.batchSize);
     const maps = tf.tidy(() => {
       const res = model.forward(probe.images.batch(start, end), { taps }).taps;
-      return targets.map((t) => res[t.tap]);
+      return targets.map((t) => tf.transpose(res[t.tap], [0, 3, 1, 2]));
     });
     const data: Float32Array[] = [];
     for (const m of maps) data.push((await m.data()) as Float32Array);
@@ -178,25 +183,19 @@ export async function dissect(model: Model, probe: ConceptProbe, options: Partia
         const area = new Float64Array(k);
         const overlap = new Float64Array(k * S);
         const want = wanted[ti].get(start + i);
+        const maxOf = maxima[ti].subarray((start + i) * k, (start + i + 1) * k);
         for (let u = 0; u < k; u++) {
           const thr = thresholds[ti][u];
-          let max = -Infinity;
-          for (let p = 0; p < h * w; p++) max = Math.max(max, a[offset + p * k + u]);
           const keep = want?.includes(u) ?? false;
-          if (!(max > thr)) {
+          if (!(maxOf[u] > thr)) {
             if (keep) masks[ti].set(`${start + i}:${u}`, packBits(new Uint8Array(H * W)));
             continue;
           }
-          upsampleChannel(a, offset, [h, w], k, u, plans[ti], out, tmp);
-          let count = 0;
-          for (let p = 0; p < H * W; p++) {
-            if (out[p] > thr) {
-              count++;
-              overlap[u * S + m.segments[p]]++;
-            }
+          area[u] = countAbove(a, offset + u * h * w, [h, w], plans[ti], thr, m.segments, overlap, u * S, tmp);
+          if (keep) {
+            upsampleChannel(a, offset + u * h * w, [h, w], 1, 0, plans[ti], out, tmp);
+            masks[ti].set(`${start + i}:${u}`, packBits(out.map((v) => (v > thr ? 1 : 0))));
           }
-          area[u] = count;
-          if (keep) masks[ti].set(`${start + i}:${u}`, packBits(out.map((v) => (v > thr ? 1 : 0))));
         }
         tallies[ti].add(m, area, overlap, segArea, S);
       });

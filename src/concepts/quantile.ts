@@ -41,6 +41,8 @@ export class UpperQuantile {
   private readonly sizes: Int32Array;
   private readonly seen: Float64Array;
   private readonly rng: Rng;
+  /** Each heap's minimum once it is full (NaN before, which lets every value in): values at or below it cannot enter. */
+  private readonly floor: Float32Array;
 
   constructor(units: number, options: UpperQuantileOptions) {
     const { q, total } = options;
@@ -61,6 +63,7 @@ export class UpperQuantile {
     this.sizes = new Int32Array(units);
     this.seen = new Float64Array(units);
     this.rng = mulberry32(options.seed ?? 0);
+    this.floor = new Float32Array(units).fill(NaN);
   }
 
   get exact(): boolean {
@@ -72,16 +75,25 @@ export class UpperQuantile {
     const k = this.units;
     if (values.length % k !== 0) throw new Error(`quantile: ${values.length} values are not a multiple of ${k} units`);
     const positions = values.length / k;
+    if (this.rate === 1) {
+      // Position-major, in memory order; a value at or below a full heap's minimum is skipped
+      // before the call. The heaps end with the same top values in any order (so the same thresholds).
+      const floor = this.floor;
+      for (let p = 0; p < positions; p++) {
+        const row = p * k;
+        for (let u = 0; u < k; u++) {
+          const v = values[row + u];
+          if (!(v <= floor[u])) this.push(u, v);
+        }
+      }
+      for (let u = 0; u < k; u++) this.seen[u] += positions;
+      return;
+    }
     for (let u = 0; u < k; u++) {
-      if (this.rate === 1) {
-        for (let p = 0; p < positions; p++) this.push(u, values[p * k + u]);
-        this.seen[u] += positions;
-      } else {
-        for (let p = 0; p < positions; p++) {
-          if (this.rng() < this.rate) {
-            this.push(u, values[p * k + u]);
-            this.seen[u] += 1;
-          }
+      for (let p = 0; p < positions; p++) {
+        if (this.rng() < this.rate) {
+          this.push(u, values[p * k + u]);
+          this.seen[u] += 1;
         }
       }
     }
@@ -122,6 +134,7 @@ export class UpperQuantile {
         i = parent;
       }
       h[base + i] = v;
+      if (size === this.capacity) this.floor[u] = h[base];
       return;
     }
     if (v <= h[base]) return;
@@ -136,5 +149,6 @@ export class UpperQuantile {
       i = c;
     }
     h[base + i] = v;
+    this.floor[u] = h[base];
   }
 }

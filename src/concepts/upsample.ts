@@ -133,3 +133,51 @@ export function upsampleChannel(map: ArrayLike<number>, offset: number, grid: [n
     }
   }
 }
+
+/**
+ * The dissection's second pass for one (image, unit): the channel upsampled as upsampleChannel
+ * does, thresholded at `thr`, each pixel above it counted into `overlap[overlapOffset +
+ * segments[p]]`; returns the pixels above. `map` is channel-major here: the channel's h * w values
+ * start at `offset`. A mask row whose row-interpolated values are all <= thr, and an output pixel
+ * whose two taps are, are skipped without interpolating: a convex combination rounded to float32
+ * never exceeds its largest input, so the counts equal those of the full upsampled map. `tmp`
+ * holds w values.
+ */
+export function countAbove(map: Float32Array, offset: number, grid: [number, number], plan: UpsamplePlan, thr: number, segments: ArrayLike<number>, overlap: Float64Array, overlapOffset: number, tmp: Float32Array): number {
+  const [h, w] = grid;
+  const [H, W] = plan.size;
+  let count = 0;
+  if (plan.identity) {
+    for (let p = 0; p < h * w; p++) {
+      if (map[offset + p] > thr) {
+        count++;
+        overlap[overlapOffset + segments[p]]++;
+      }
+    }
+    return count;
+  }
+  const { rows, cols } = plan;
+  for (let Y = 0; Y < H; Y++) {
+    const r0 = offset + rows.i0[Y] * w;
+    const r1 = offset + rows.i1[Y] * w;
+    const a = rows.w0[Y];
+    let rowMax = -Infinity;
+    for (let x = 0; x < w; x++) {
+      tmp[x] = a * map[r0 + x] + (1 - a) * map[r1 + x];
+      if (tmp[x] > rowMax) rowMax = tmp[x];
+    }
+    if (!(rowMax > thr)) continue;
+    const row = Y * W;
+    for (let X = 0; X < W; X++) {
+      const t0 = tmp[cols.i0[X]];
+      const t1 = tmp[cols.i1[X]];
+      if (t0 <= thr && t1 <= thr) continue;
+      const c = cols.w0[X];
+      if (Math.fround(c * t0 + (1 - c) * t1) > thr) {
+        count++;
+        overlap[overlapOffset + segments[row + X]]++;
+      }
+    }
+  }
+  return count;
+}

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { dissect, packBits, unpackBits } from '../../src/concepts/dissection';
 import { IouTally } from '../../src/concepts/iou';
 import { exactUpperQuantile, UpperQuantile } from '../../src/concepts/quantile';
-import { axisTaps, fieldSource, gatherUpsample, upsample, upsampleChannel, upsamplePlan } from '../../src/concepts/upsample';
+import { axisTaps, countAbove, fieldSource, gatherUpsample, upsample, upsampleChannel, upsamplePlan } from '../../src/concepts/upsample';
 import { mulberry32 } from '../../src/methods/random';
 import { arrayProbe, arraySource, identityUnits } from './concepts-nets';
 
@@ -124,6 +124,30 @@ describe('upsampling', () => {
       const out = new Float32Array(64);
       upsampleChannel(a.dataSync(), 0, [4, 4], 3, 2, plan, out, new Float32Array(128));
       for (let p = 0; p < 64; p++) expect(out[p]).toBeCloseTo(ref[p * 3 + 2], 5);
+    }
+  });
+
+  it('countAbove (row and tap skipping) counts exactly the pixels of the full upsampled map above a threshold, per segment', () => {
+    const rng = mulberry32(11);
+    const rf = { layer: 'x', size: [5, 5] as [number, number], stride: [4, 4] as [number, number], offset: [-2, -2] as [number, number], global: false };
+    const segments = Uint8Array.from({ length: 32 * 32 }, () => Math.floor(rng() * 3));
+    for (const mode of ['bilinear', 'receptive-field'] as const) {
+      for (const grid of [[8, 8], [32, 32]] as Array<[number, number]>) {
+        if (mode === 'receptive-field' && grid[0] === 32) continue;
+        const plan = upsamplePlan(mode, grid, [32, 32], [32, 32], rf);
+        // A peaked map (most rows below the threshold) and thresholds across its range.
+        const map = Float32Array.from({ length: grid[0] * grid[1] }, (_, p) => (p % 13 === 0 ? 1 + rng() : rng() * 0.5));
+        for (const thr of [0.2, 0.49, 1.1, 1.6, 3]) {
+          const out = new Float32Array(32 * 32);
+          upsampleChannel(map, 0, grid, 1, 0, plan, out, new Float32Array(32 * grid[1]));
+          const want = new Float64Array(3);
+          for (let p = 0; p < out.length; p++) if (out[p] > thr) want[segments[p]]++;
+          const got = new Float64Array(3 + 2);
+          const count = countAbove(map, 0, grid, plan, thr, segments, got, 2, new Float32Array(grid[1]));
+          expect(Array.from(got.subarray(2))).toEqual(Array.from(want));
+          expect(count).toBe(want[0] + want[1] + want[2]);
+        }
+      }
     }
   });
 
