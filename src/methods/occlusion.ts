@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import type { ModelInfo } from '../model/types';
 import { now, toAttribution } from './common';
-import { pixelValueToInput, SCORE_KINDS, scoreBatches, scoringTargetScore, spreadOverChannels } from './perturbation';
+import { firstImage, pixelValueToInput, SCORE_KINDS, scoreBatches, scoringTargetScore, spreadOverChannels } from './perturbation';
 import { ZEILER_FERGUS_2014 } from './papers';
 import type { MethodDef } from './types';
 
@@ -88,6 +88,27 @@ export function gaussianBlur(x: tf.Tensor4D, sigma: number, disposeInput = false
   return out;
 }
 
+/**
+ * One copy of x per window with the window's pixels (all channels) set to the fill, [count, h, w,
+ * c] row-major. Built here, not as x + (fill - x) m with broadcasting (three slow wasm passes):
+ * pixels outside the window are x exactly, inside they are the fill exactly.
+ */
+export function occludedCopies(x: Float32Array, fill: Float32Array, windows: ReadonlyArray<readonly [number, number]>, h: number, w: number, c: number, windowSize: number): Float32Array {
+  const size = h * w * c;
+  const out = new Float32Array(windows.length * size);
+  const perPixel = fill.length === size;
+  windows.forEach(([r0, c0], k) => {
+    out.set(x, k * size);
+    for (let r = r0; r < r0 + windowSize; r++) {
+      const from = (r * w + c0) * c;
+      const to = from + windowSize * c;
+      if (perPixel) out.set(fill.subarray(from, to), k * size + from);
+      else for (let i = from; i < to; i += c) for (let ch = 0; ch < c; ch++) out[k * size + i + ch] = fill[ch];
+    }
+  });
+  return out;
+}
+
 export const occlusion: MethodDef<OcclusionOptions> = {
   id: 'occlusion',
   label: 'Occlusion',
@@ -110,25 +131,14 @@ export const occlusion: MethodDef<OcclusionOptions> = {
     // Through the copies' scoring path, so a patch that changes nothing drops exactly 0.
     const score = await scoringTargetScore(model, input, target);
     const base = opts.score === 'probability' ? score.probability : score.logit;
-    const x = tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1]);
-    const fill = fillTensor(model.info, input, opts.fill, windowSize);
-    let scores: Float32Array;
-    try {
-      scores = await scoreBatches(model, target, opts.score, positions.length, opts.batchSize, (start, count) => {
-        const masks = new Float32Array(count * h * w);
-        for (let k = 0; k < count; k++) {
-          const [r0, c0] = positions[start + k];
-          for (let r = r0; r < r0 + windowSize; r++) masks.fill(1, k * h * w + r * w + c0, k * h * w + r * w + c0 + windowSize);
-        }
-        return tf.tidy(() => {
-          const m = tf.tensor4d(masks, [count, h, w, 1]);
-          return tf.add(x, tf.mul(tf.sub(fill, x), m)) as tf.Tensor4D;
-        });
-      }, ctx, 'occlusion');
-    } finally {
-      x.dispose();
-      fill.dispose();
-    }
+    const x = await firstImage(input);
+    const fillT = fillTensor(model.info, input, opts.fill, windowSize);
+    const fill = (await fillT.data()) as Float32Array; // [c] for constants, [h w c] for blur
+    fillT.dispose();
+    const scores = await scoreBatches(model, target, opts.score, positions.length, opts.batchSize, (start, count) => {
+      const copies = occludedCopies(x, fill, positions.slice(start, start + count), h, w, c, windowSize);
+      return tf.tensor4d(copies, [count, h, w, c]);
+    }, ctx, 'occlusion');
 
     const sums = new Float32Array(h * w);
     const counts = new Float32Array(h * w);

@@ -54,6 +54,14 @@ export async function scoreBatches(
 
 export { throwIfAborted };
 
+/** The first image of a batch as plain values [h w c] (the perturbation methods build copies in JS). */
+export async function firstImage(input: tf.Tensor4D): Promise<Float32Array> {
+  const x = tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1]);
+  const values = (await x.data()) as Float32Array;
+  x.dispose();
+  return values;
+}
+
 /** Logits for scoring: the executor's fused scoring path where it has one (Executor.infer). */
 export function scoringLogits(model: Executor, x: tf.Tensor4D): tf.Tensor2D {
   return model.infer !== undefined ? model.infer(x) : model.forward(x).logits;

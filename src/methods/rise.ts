@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { now, targetScore, toAttribution } from './common';
-import { SCORE_KINDS, scoreBatches, spreadOverChannels } from './perturbation';
+import { firstImage, SCORE_KINDS, scoreBatches, spreadOverChannels } from './perturbation';
 import { mulberry32 } from './random';
 import type { MethodDef } from './types';
 
@@ -92,6 +92,31 @@ export function maskGenerator(rng: () => number, spec: MaskSpec): (count: number
   };
 }
 
+/**
+ * x * M_k for `count` masks, [count, pixels, c] row-major, built here rather than by a broadcast
+ * tf.mul ([1, h, w, c] x [count, h, w, 1] is a slow path on wasm: 1.4 ms a batch of 32 at 64 px,
+ * 5 % of RISE). The float32 product of two float32 values is exact in a double and rounds to the
+ * same float32 as a wasm multiply, so the copies are bit-identical.
+ */
+export function maskedCopies(x: Float32Array, masks: Float32Array, count: number, pixels: number, c: number): Float32Array {
+  const out = new Float32Array(count * pixels * c);
+  if (c === 1) {
+    for (let k = 0; k < count; k++) {
+      const o = k * pixels;
+      for (let p = 0; p < pixels; p++) out[o + p] = x[p] * masks[o + p];
+    }
+    return out;
+  }
+  for (let k = 0; k < count; k++) {
+    for (let p = 0; p < pixels; p++) {
+      const m = masks[k * pixels + p];
+      const o = (k * pixels + p) * c;
+      for (let ch = 0; ch < c; ch++) out[o + ch] = x[p * c + ch] * m;
+    }
+  }
+  return out;
+}
+
 export const rise: MethodDef<RiseOptions> = {
   id: 'rise',
   label: 'RISE',
@@ -116,12 +141,12 @@ export const rise: MethodDef<RiseOptions> = {
       height: h, width: w, gridSize: opts.gridSize, keepProbability: opts.keepProbability,
     });
     const saliency = new Float64Array(h * w);
-    const x = tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1]);
+    const x = await firstImage(input);
     // The current batch's masks, folded into the weighted sum once its scores arrive, then dropped.
     let masks: Float32Array = new Float32Array(0);
     const makeBatch = (_start: number, count: number) => {
       masks = next(count);
-      return tf.tidy(() => tf.mul(x, tf.tensor4d(masks, [count, h, w, 1])) as tf.Tensor4D);
+      return tf.tensor4d(maskedCopies(x, masks, count, h * w, c), [count, h, w, c]);
     };
     const fold = (_start: number, scores: Float32Array) => {
       for (let k = 0; k < scores.length; k++) {
@@ -129,11 +154,7 @@ export const rise: MethodDef<RiseOptions> = {
         for (let p = 0; p < h * w; p++) saliency[p] += scores[k] * masks[offset + p];
       }
     };
-    try {
-      await scoreBatches(model, target, opts.score, opts.samples, opts.batchSize, makeBatch, ctx, 'rise', fold);
-    } finally {
-      x.dispose();
-    }
+    await scoreBatches(model, target, opts.score, opts.samples, opts.batchSize, makeBatch, ctx, 'rise', fold);
     const norm = opts.samples * opts.keepProbability;
     const map = Float32Array.from(saliency, (v) => v / norm);
     const values = spreadOverChannels(map, c);

@@ -5,12 +5,12 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fillTensor, occlusion, occlusionGeometry, windowStarts } from '../../src/methods/occlusion';
+import { fillTensor, occludedCopies, occlusion, occlusionGeometry, windowStarts } from '../../src/methods/occlusion';
 import { gridSegments, lime, limeKernel } from '../../src/methods/lime';
 import { pixelValueToInput } from '../../src/methods/perturbation';
 import { mulberry32 } from '../../src/methods/random';
 import { weightedRidge } from '../../src/methods/ridge';
-import { maskGenerator, rise } from '../../src/methods/rise';
+import { maskedCopies, maskGenerator, rise } from '../../src/methods/rise';
 import type { ModelInfo } from '../../src/model/types';
 import { linearNet, seeded, useCpu } from './methods-nets';
 
@@ -123,6 +123,25 @@ describe('occlusion on additive models', () => {
       expect(all.values[i]).toBeCloseTo(v, 5);
     });
     model.dispose();
+  });
+});
+
+describe('perturbed copies built in JS', () => {
+  it('occludedCopies: the window (all channels) takes the fill, per channel or per pixel; the rest is x', () => {
+    const x = Float32Array.from({ length: 3 * 3 * 2 }, (_, i) => i + 1); // 3x3, 2 channels
+    const grey = occludedCopies(x, Float32Array.of(-1, -2), [[0, 0], [1, 1]], 3, 3, 2, 2);
+    expect(Array.from(grey.subarray(0, 18))).toEqual([-1, -2, -1, -2, 5, 6, -1, -2, -1, -2, 11, 12, 13, 14, 15, 16, 17, 18]);
+    expect(Array.from(grey.subarray(18))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, -1, -2, -1, -2, 13, 14, -1, -2, -1, -2]);
+    const blurred = Float32Array.from(x, (v) => -v);
+    const perPixel = occludedCopies(x, blurred, [[2, 2]], 3, 3, 2, 1);
+    expect(Array.from(perPixel)).toEqual([...Array.from(x.subarray(0, 16)), -17, -18]);
+  });
+
+  it('maskedCopies: x times each mask on every channel', () => {
+    const x = Float32Array.of(1, 2, 3, 4, 5, 6); // 3 pixels, 2 channels
+    const masks = Float32Array.of(1, 0, 0.5, 0, 1, 0.25);
+    expect(Array.from(maskedCopies(x, masks, 2, 3, 2))).toEqual([1, 2, 0, 0, 2.5, 3, 0, 0, 3, 4, 1.25, 1.5]);
+    expect(Array.from(maskedCopies(Float32Array.of(2, 4, 8), masks, 2, 3, 1))).toEqual([2, 0, 4, 0, 4, 2]);
   });
 });
 
