@@ -34,6 +34,8 @@ Options:
   --pixels-only       only time to pixels in headless Chromium on wasm, per method and on the article page
                       (scripts/bench-pixels.ts)
   --adversarial-only  only the adversarial attacks (Node wasm, shapes-cnn: PGD-10, FGSM, DeepFool, a universal perturbation)
+  --concepts-only     only Network Dissection of shapes-cnn from scratch (10,000 images, about a minute) and one TCAV
+                      score in Node wasm and in headless Chromium's worker (scripts/bench-concepts.ts)
   --peer-only         only Node tfjs wasm against PyTorch on the CPU (needs a python3 with torch; scripts/bench-peer.ts)
   --out <file>        report path (default docs/benchmarks.md)
   -h, --help          show this help`;
@@ -57,6 +59,7 @@ export const benchCommand: Command = {
         'pixels-only': { type: 'boolean', default: false },
         'peer-only': { type: 'boolean', default: false },
         'adversarial-only': { type: 'boolean', default: false },
+        'concepts-only': { type: 'boolean', default: false },
         out: { type: 'string', default: join(REPO_ROOT, 'docs/benchmarks.md') },
       },
     });
@@ -72,11 +75,12 @@ export const benchCommand: Command = {
     if (!Number.isInteger(shapesCount) || shapesCount < 0) throw new Error(`--shapes must be a non-negative integer; got '${args.shapes}'`);
     const log = (line: string) => process.stderr.write(`${line}\n`);
 
-    if (args['pixels-only'] || args['peer-only'] || args['adversarial-only']) {
+    if (args['pixels-only'] || args['peer-only'] || args['adversarial-only'] || args['concepts-only']) {
       // Only these sections of the report change; the rest of it stays as the last full run wrote it.
       const sections: string[] = [];
       if (args['pixels-only']) sections.push((await (await import('../../scripts/bench-pixels')).benchPixels({ log })).markdown);
       if (args['adversarial-only']) sections.push(await (await import('../../scripts/bench-adversarial')).adversarialSection({ log }));
+      if (args['concepts-only']) sections.push(await (await import('../../scripts/bench-concepts')).conceptsSection({ log }));
       if (args['peer-only']) {
         const peer = await (await import('../../scripts/bench-peer')).benchPeer({ log });
         sections.push(peer.markdown || `<!-- pytorch-peer:start -->\n> ${peer.notes.join(' ')}\n<!-- pytorch-peer:end -->`);
@@ -131,6 +135,7 @@ export const benchCommand: Command = {
     }
     const sections: string[] = [await (await import('../../scripts/bench-adversarial')).adversarialSection({ log })];
     if (!args['node-only']) sections.push((await (await import('../../scripts/bench-pixels')).benchPixels({ log })).markdown);
+    if (!args['node-only']) sections.push(await (await import('../../scripts/bench-concepts')).conceptsSection({ log }));
     const peer = await (await import('../../scripts/bench-peer')).benchPeer({ log });
     sections.push(peer.markdown);
     notes.push(...peer.notes);
