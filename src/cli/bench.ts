@@ -26,7 +26,7 @@ Options:
   --backend <name>    only this Node backend (repeatable; default: all)
   --model <id>        shipped model to time (repeatable; default: every shipped model)
   --shapes <n>        images for the shapes-generator row (default ${NODE_BENCH_DEFAULTS.shapesCount}; 0 skips it)
-  --node-only         skip the browser benchmark
+  --node-only         skip the browser benchmark, time to pixels and the concepts section (it times Chromium too)
   --views-only        only the views section (top-k precompute of shapes-cnn over 2,000 images, gallery, cache sizes)
   --synthesis-only    only feature visualization: steps/s per backend, gallery cache-hit rebuild, and a whole
                       gallery of both shipped models from scratch (minutes; scripts/bench-synthesis.ts)
