@@ -240,6 +240,7 @@ describe('RISE masks', () => {
     }
     expect(worst).toBeLessThanOrEqual(0.25 + 1e-6); // cell 4 px: the bilinear ramp moves 1/4 per pixel
   });
+
   it('equal, bit for bit, the paper code\'s formula: grid upsampled bilinearly (half-pixel centres) and cropped at the shift', () => {
     // Written out independently: the same draws (s*s keep flags, then dy, dx), each mask pixel
     // interpolated from the four grid cells around its source position in the (s + 1) cell image.
