@@ -8,6 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelInfo } from '../model/types';
+import { crop } from './transforms';
 
 export interface ObjectiveInputs {
   /** The optimizer's image, [b, h, w, c] in [0, 1], before transforms. */
@@ -153,10 +154,11 @@ export function totalVariation(beta = 2): Objective {
     name: `TV beta=${beta}`,
     layers: [],
     value: ({ pixels }) => {
-      const [b, h, w, c] = pixels.shape;
-      const base = tf.slice(pixels, [0, 0, 0, 0], [b, h - 1, w - 1, c]);
-      const dx = tf.sub(tf.slice(pixels, [0, 0, 1, 0], [b, h - 1, w - 1, c]), base);
-      const dy = tf.sub(tf.slice(pixels, [0, 1, 0, 0], [b, h - 1, w - 1, c]), base);
+      const [b, h, w] = pixels.shape;
+      // crop: 3-D slices, the same values as tf.slice's 4-D ones, which wasm copies element by element.
+      const base = crop(pixels, 0, 0, h - 1, w - 1);
+      const dx = tf.sub(crop(pixels, 0, 1, h - 1, w - 1), base);
+      const dy = tf.sub(crop(pixels, 1, 0, h - 1, w - 1), base);
       const sq = tf.add(tf.square(dx), tf.square(dy));
       // +1e-8 keeps d/dx of sq^(beta/2) finite where the image is flat and beta < 2.
       const terms = beta === 2 ? sq : tf.pow(tf.add(sq, 1e-8), beta / 2);

@@ -44,6 +44,24 @@ export function standardTransforms(size: number): TransformSpec[] {
   ];
 }
 
+/**
+ * Rows top..top+height, columns left..left+width of [b, h, w, c], as a 3-D slice of [b, h, w c]:
+ * the same values, but wasm's 4-D Slice and PadV2 copy element by element (a 64x64x3 crop of
+ * 76x76: 0.7 ms, as 3-D 0.03 ms), and their gradients (a pad, a slice) take the 3-D path too.
+ */
+export function crop(x: tf.Tensor4D, top: number, left: number, height: number, width: number): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  const rows = tf.slice(tf.reshape(x, [b, h, w * c]), [0, top, left * c], [b, height, width * c]);
+  return tf.reshape(rows, [b, height, width, c]);
+}
+
+/** A constant border (rows above / below, columns left / right) around [b, h, w, c], as a 3-D pad (see crop). */
+export function padBorder(x: tf.Tensor4D, [top, bottom]: [number, number], [left, right]: [number, number], value: number): tf.Tensor4D {
+  const [b, h, w, c] = x.shape;
+  const padded = tf.pad(tf.reshape(x, [b, h, w * c]), [[0, 0], [top, bottom], [left * c, right * c]], value);
+  return tf.reshape(padded, [b, h + top + bottom, w + left + right, c]);
+}
+
 function pick<T>(rng: Rng, list: T[]): T {
   return list[randInt(rng, list.length)];
 }
@@ -53,12 +71,12 @@ export function applyTransform(spec: TransformSpec, x: tf.Tensor4D, rng: Rng): t
   const [, h, w] = x.shape;
   switch (spec.kind) {
     case 'pad':
-      return tf.pad(x, [[0, 0], [spec.size, spec.size], [spec.size, spec.size], [0, 0]], spec.value);
+      return padBorder(x, [spec.size, spec.size], [spec.size, spec.size], spec.value);
     case 'jitter': {
       const d = Math.min(spec.size, h - 1, w - 1);
       const oy = randInt(rng, d + 1);
       const ox = randInt(rng, d + 1);
-      return tf.slice(x, [0, oy, ox, 0], [-1, h - d, w - d, -1]);
+      return crop(x, oy, ox, h - d, w - d);
     }
     case 'scale': {
       const s = pick(rng, spec.factors);
@@ -91,11 +109,11 @@ export function fitTo(x: tf.Tensor4D, height: number, width: number, fill = 0.5)
   if (h < height || w < width) {
     const py = Math.max(0, height - h);
     const px = Math.max(0, width - w);
-    out = tf.pad(out, [[0, 0], [py >> 1, py - (py >> 1)], [px >> 1, px - (px >> 1)], [0, 0]], fill);
+    out = padBorder(out, [py >> 1, py - (py >> 1)], [px >> 1, px - (px >> 1)], fill);
   }
   const [, h2, w2] = out.shape;
   if (h2 === height && w2 === width) return out;
-  return tf.slice(out, [0, (h2 - height) >> 1, (w2 - width) >> 1, 0], [-1, height, width, -1]);
+  return crop(out, (h2 - height) >> 1, (w2 - width) >> 1, height, width);
 }
 
 /** All transforms in order, then fitTo the model's size. */

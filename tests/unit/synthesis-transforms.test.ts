@@ -11,7 +11,7 @@ import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/methods/random';
 import { affineGrid, resampleBilinear } from '../../src/synthesis/resample';
-import { applyTransform, applyTransforms, fitTo, standardTransforms } from '../../src/synthesis/transforms';
+import { applyTransform, applyTransforms, crop, fitTo, padBorder, standardTransforms } from '../../src/synthesis/transforms';
 
 beforeAll(async () => {
   setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
@@ -98,5 +98,25 @@ describe('bilinear resampling gradient', () => {
     await tf.setBackend('cpu');
     const ones = tf.grad((t: tf.Tensor) => tf.sum(resampleBilinear(t as tf.Tensor4D, affineGrid(7, 6, 5, 8, 1.3, 0.4))))(tf.zeros([1, 7, 6, 1]));
     expect(tf.sum(ones).dataSync()[0]).toBeCloseTo(40, 4);
+  });
+});
+
+describe('crop and padBorder (3-D slice / pad of [b, h, w c])', () => {
+  it('equal tf.slice and tf.pad on [b, h, w, c], values and gradients', () => {
+    tf.tidy(() => {
+      const x = tf.randomUniform([2, 7, 6, 3], 0, 1, 'float32', 5) as tf.Tensor4D;
+      const weights = tf.randomUniform([2, 4, 3, 3], 0, 1, 'float32', 6);
+      const mine = (t: tf.Tensor) => tf.sum(tf.mul(crop(t as tf.Tensor4D, 2, 1, 4, 3), weights));
+      const theirs = (t: tf.Tensor) => tf.sum(tf.mul(tf.slice(t, [0, 2, 1, 0], [-1, 4, 3, -1]), weights));
+      expect(Array.from(crop(x, 2, 1, 4, 3).dataSync())).toEqual(Array.from(tf.slice(x, [0, 2, 1, 0], [-1, 4, 3, -1]).dataSync()));
+      expect(Array.from(tf.grad(mine)(x).dataSync())).toEqual(Array.from(tf.grad(theirs)(x).dataSync()));
+      const padded = padBorder(x, [1, 2], [3, 0], 0.5);
+      expect(padded.shape).toEqual([2, 10, 9, 3]);
+      expect(Array.from(padded.dataSync())).toEqual(Array.from(tf.pad(x, [[0, 0], [1, 2], [3, 0], [0, 0]], 0.5).dataSync()));
+      const w2 = tf.randomUniform([2, 10, 9, 3], 0, 1, 'float32', 7);
+      const g1 = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(padBorder(t as tf.Tensor4D, [1, 2], [3, 0], 0.5), w2)))(x);
+      const g2 = tf.grad((t: tf.Tensor) => tf.sum(tf.mul(tf.pad(t, [[0, 0], [1, 2], [3, 0], [0, 0]], 0.5), w2)))(x);
+      expect(Array.from(g1.dataSync())).toEqual(Array.from(g2.dataSync()));
+    });
   });
 });
