@@ -112,7 +112,7 @@ export function dissectionTargets(info: ModelInfo, names?: string[]): Target[] {
 
 type Model = Pick<Executor, 'info' | 'forward'>;
 
-export async function dissect(model: Model, probe: ConceptProbe, options: Partial<DissectionOptions> = {}, signal?: { aborted: boolean }, onProgress?: (done: number, total: number) => void): Promise<Dissection> {
+export async function dissect(model: Model, probe: ConceptProbe, options: Partial<DissectionOptions> = {}, signal?: { aborted: boolean }, onProgress?: (done: number, total: number) => unknown): Promise<Dissection> {
   const o = dissectionOptions.parse(options);
   const info = model.info;
   const targets = dissectionTargets(info, o.layers);
@@ -148,7 +148,7 @@ export async function dissect(model: Model, probe: ConceptProbe, options: Partia
       a.dispose();
       m.dispose();
     }
-    onProgress?.(end, total);
+    await onProgress?.(end, total); // a worker's callback awaits the page, so a cancel can arrive
   }
   const thresholds = quantiles.map((q) => q.thresholds());
   const tallies = targets.map((t) => new IouTally(t.info.outputShape[2], probe.vocabulary));
@@ -200,7 +200,7 @@ export async function dissect(model: Model, probe: ConceptProbe, options: Partia
         tallies[ti].add(m, area, overlap, segArea, S);
       });
     }
-    onProgress?.(n + end, total);
+    await onProgress?.(n + end, total);
   }
   const vocab = probe.vocabulary;
   const layers = targets.map((t, ti): LayerDissection => {

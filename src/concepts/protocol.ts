@@ -80,6 +80,23 @@ export interface DissectionRequest extends ModelRef {
   count?: number;
   /** Units returned, by IoU (default all). */
   limit?: number;
+  /** Live only: the first this many returned units get RGBA overlays of their top images (default 0). */
+  overlays?: number;
+}
+
+/** Progress of a live dissection: `done` of `total` forward passes (two per image: thresholds, then IoU). */
+export interface DissectionFrame {
+  done: number;
+  total: number;
+}
+
+/** One top image of a unit: the probe image dimmed outside the unit's thresholded map, the label concept outlined. */
+export interface DissectionOverlay {
+  data: Uint8ClampedArray;
+  width: number;
+  height: number;
+  /** Index into the probe. */
+  image: number;
 }
 
 export interface DissectionResponse {
@@ -89,8 +106,12 @@ export interface DissectionResponse {
   source: 'cache' | 'live';
   count: number;
   grid: [number, number];
-  units: Array<{ unit: number; concept: string; category: string; iou: number; detector: boolean; top: Array<{ image: number; mask: string }> }>;
+  units: Array<{ unit: number; concept: string; category: string; iou: number; detector: boolean; top: Array<{ image: number; mask: string }>; overlays?: DissectionOverlay[] }>;
   detectors: Array<{ category: string; units: number; unique: number }>;
+  /** Units of the layer (the response may hold fewer: `limit`). */
+  unitsInLayer: number;
+  /** Live only: the probe dissected ('shapes seed 1 test bias 0.95 0..999'). */
+  probe?: string;
   backend: string;
   elapsedMs: number;
 }

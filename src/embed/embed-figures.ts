@@ -24,6 +24,7 @@ export const FIGURES: Record<string, FigureSpec> = {
   FeatureGallery: { tag: 'glimpse-feature-gallery' },
   AdversarialFigure: { tag: 'glimpse-adversarial' },
   TcavFigure: { tag: 'glimpse-tcav' },
+  DissectionFigure: { tag: 'glimpse-dissection' },
   DissectionGrid: { tag: null },
   DissectionChart: { tag: null },
   TcavChart: { tag: null },
@@ -45,7 +46,7 @@ export const FIGURE_NAMES = Object.keys(FIGURES);
 
 /** Elements the script-tag bundle (src/embed/glimpse.ts) defines, loaded when a page uses them. */
 export const BUNDLE_ELEMENTS = [
-  'glimpse-saliency', 'glimpse-attribution-grid', 'glimpse-ig-path', 'glimpse-feature-vis', 'glimpse-feature-gallery', 'glimpse-adversarial', 'glimpse-tcav',
+  'glimpse-saliency', 'glimpse-attribution-grid', 'glimpse-ig-path', 'glimpse-feature-vis', 'glimpse-feature-gallery', 'glimpse-adversarial', 'glimpse-tcav', 'glimpse-dissection',
   'glimpse-filters', 'glimpse-activations', 'glimpse-top-patches', 'glimpse-neighbours', 'glimpse-embedding',
 ] as const;
 export type BundleElement = (typeof BUNDLE_ELEMENTS)[number];

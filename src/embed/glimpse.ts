@@ -14,6 +14,7 @@ import figuresCss from '../components/figures.css?inline';
 import featureVisCss from '../components/feature-vis.css?inline';
 import viewsCss from '../components/views/views.css?inline';
 import adversarialCss from '../components/adversarial.css?inline';
+import conceptsCss from '../components/concepts.css?inline';
 import { EMBED_CSS } from './embed-css';
 import type { BundleElement } from './embed-figures';
 
@@ -31,6 +32,7 @@ const LOADERS: Record<BundleElement, () => Promise<unknown>> = {
   'glimpse-feature-gallery': () => import('../components/feature-gallery-element'),
   'glimpse-adversarial': () => import('../components/adversarial-element'),
   'glimpse-tcav': () => import('../components/tcav-element'),
+  'glimpse-dissection': () => import('../components/dissection-element'),
   'glimpse-filters': views,
   'glimpse-activations': views,
   'glimpse-top-patches': views,
@@ -43,7 +45,7 @@ function injectStyles(): void {
   if (document.querySelector('style[data-glimpse-embed]')) return;
   const style = document.createElement('style');
   style.dataset.glimpseEmbed = '';
-  style.textContent = EMBED_CSS + saliencyCss + figuresCss + featureVisCss + viewsCss + adversarialCss;
+  style.textContent = EMBED_CSS + saliencyCss + figuresCss + featureVisCss + viewsCss + adversarialCss + conceptsCss;
   document.head.append(style);
 }
 

@@ -9,6 +9,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { DISSECTION_FIGURE_DEFAULTS, DISSECTION_FIGURE_LIMITS } from '../components/dissection-defaults';
 import { PRESET_NAMES } from '../components/feature-vis-state';
 import { ATTACK_IDS, EMBEDDING_METHODS, FEATURE_VIS_MODES, METHOD_IDS, VIEW_IDS } from './catalogue';
 import { isShippedId, shippedModels, type ShippedModel } from './shipped-models';
@@ -65,6 +66,7 @@ const RULES: Record<string, (f: Figure) => void> = {
     }
   },
   FeatureGallery: () => undefined,
+  DissectionFigure: (f) => dissectionFigure(f),
   AdversarialFigure: (f) => {
     oneOf(f, 'attack', ATTACK_IDS);
     target(f);
@@ -101,6 +103,28 @@ export default function remarkFigureCheck(options: FigureCheckOptions = {}) {
       RULES[name](figure);
     });
   };
+}
+
+/** The live dissection figure: every model it offers is 64x64 RGB, `layer` is a conv layer of the first; count and units in range. */
+function dissectionFigure(f: Figure): void {
+  const listed = f.get('models');
+  const ids = [...(typeof f.get('model') === 'string' ? [f.get('model') as string] : []), ...(Array.isArray(listed) ? listed : listed === undefined ? DISSECTION_FIGURE_DEFAULTS.models : [])];
+  const layer = f.get('layer') ?? DISSECTION_FIGURE_DEFAULTS.layer;
+  // `layer` is the first model's; another model picked later opens at the same layer or its first conv layer.
+  for (const [i, id] of ids.entries()) {
+    const m = resolveModel(f, id, 'models');
+    if (!m) continue;
+    const [h, w, c] = m.inputShape;
+    if (h !== 64 || w !== 64 || c !== 3) throw f.fail(`model '${m.id}' takes ${h}x${w}x${c} images; live dissection runs the shapes probe, which needs 64x64 RGB (use 'glimpse dissect --images --masks' for other models)`);
+    if (i === 0 && typeof layer === 'string' && !m.convs.has(layer)) {
+      const why = m.layers.has(layer) ? `is not a conv layer with spatial extent` : `does not exist`;
+      throw f.fail(`layer '${layer}' of model '${m.id}' ${why}; dissection takes one of its conv layers: ${[...m.convs].join(', ')}`);
+    }
+  }
+  for (const [attr, [min, max]] of Object.entries(DISSECTION_FIGURE_LIMITS)) {
+    const v = f.get(attr);
+    if (v !== undefined && !(Number.isInteger(Number(v)) && Number(v) >= min && Number(v) <= max)) throw f.fail(`${attr} ${String(v)} is not an integer in ${min}..${max}`);
+  }
 }
 
 function resolveModel(f: Figure, id: string, attr: string): ShippedModel | undefined {

@@ -12,6 +12,10 @@ export interface ShippedModel {
   /** Layer name -> output channels (undefined where the topology does not say, e.g. a Flatten). */
   layers: Map<string, number | undefined>;
   labels: string[];
+  /** Conv layers (Conv2D, DepthwiseConv2D, SeparableConv2D): what Network Dissection can take. */
+  convs: Set<string>;
+  /** Input [height, width, channels]. */
+  inputShape: number[];
 }
 
 /** A model attribute that names a shipped model rather than a URL or path of a user's model. */
@@ -28,6 +32,8 @@ export function shippedModels(modelsDir: string): ShippedModel[] {
   return models;
 }
 
+const CONV_CLASSES = new Set(['Conv2D', 'Convolution2D', 'DepthwiseConv2D', 'SeparableConv2D', 'SeparableConvolution2D']);
+
 function readShipped(modelsDir: string, id: string): ShippedModel {
   const json = JSON.parse(readFileSync(join(modelsDir, id, 'model.json'), 'utf8')) as { modelTopology: unknown };
   const graph = parseTopology(json.modelTopology, id);
@@ -35,7 +41,8 @@ function readShipped(modelsDir: string, id: string): ShippedModel {
   for (const node of graph.nodes) if (!channels.has(node.name)) channels.set(node.name, channelsOf(node, channels));
   const meta = join(modelsDir, id, 'glimpse.json');
   const labels = existsSync(meta) ? ((JSON.parse(readFileSync(meta, 'utf8')) as { labels?: string[] }).labels ?? []) : [];
-  return { id, layers: channels, labels };
+  const convs = new Set(graph.nodes.filter((n) => CONV_CLASSES.has(n.className)).map((n) => n.name));
+  return { id, layers: channels, labels, convs, inputShape: [...graph.inputShape] };
 }
 
 function channelsOf(node: LayerNode, known: Map<string, number | undefined>): number | undefined {

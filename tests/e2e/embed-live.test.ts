@@ -28,6 +28,7 @@ const FIGURES: Array<[slug: string, id: string, tag: string]> = [
   ['feature-visualization', 'fig-fv-gallery', 'glimpse-feature-gallery'],
   ['fooling-a-cnn', 'fig-live', 'glimpse-adversarial'],
   ['what-concepts-does-the-network-know', 'fig-live', 'glimpse-tcav'],
+  ['what-concepts-does-the-network-know', 'fig-dissect-live', 'glimpse-dissection'],
 ];
 const LIVE = [...new Set([...FIGURES.map((f) => f[2]), 'glimpse-attribution-grid', 'glimpse-ig-path'])];
 const COLUMN = 760;

@@ -12,7 +12,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DISSECTION_DEFAULTS } from '../../src/concepts/cache/plan';
 import { dissect } from '../../src/concepts/dissection';
 import { dissection } from '../../src/concepts/dissection-worker';
-import { rankUnits } from '../../src/concepts/figure-data';
+import { overlayRgba, rankUnits } from '../../src/concepts/figure-data';
+import { unpackBits } from '../../src/concepts/dissection';
+import { conceptMask, renderSample, SHAPE_CLASSES } from '../../src/data/shapes';
 import { shapesProbe, SHAPES_VOCABULARY } from '../../src/concepts/shapes-probe';
 import { loadModelNode } from '../../src/model/load-node';
 import type { Executor } from '../../src/model/types';
@@ -52,6 +54,35 @@ describe('dissection operation', () => {
     const model = models.get('shapes-cnn')!;
     const direct = await dissect(model, shapesProbe(model.info, { generator: DISSECTION_DEFAULTS.generator, count: 40 }), { layers: ['conv1'], topK: DISSECTION_DEFAULTS.topK });
     expect(r.units).toEqual(rankUnits(direct.layers[0], SHAPES_VOCABULARY, 5));
+  });
+
+  it('live: streams progress over both passes, draws overlays of the first units, stops when cancelled', async () => {
+    const frames: Array<{ done: number; total: number }> = [];
+    const c = { ...ctx('shapes-cnn'), onFrame: async (f: { done: number; total: number }) => { frames.push(f); } };
+    const r = await dissection.run(c, { model: 'shapes-cnn', modelsBase: '', layer: 'conv2', count: 70, overlays: 2 });
+    // Batches of 32: 32, 64, 70 in pass 1, then 70 + the same.
+    expect(frames).toEqual([32, 64, 70, 102, 134, 140].map((done) => ({ done, total: 140 })));
+    expect(r.unitsInLayer).toBe(32);
+    expect(r.units).toHaveLength(32);
+    expect(r.units.map((u) => u.overlays?.length ?? 0)).toEqual([3, 3, ...new Array(30).fill(0)]);
+    // The overlay of the best unit's top image, rebuilt from the generator's own concept mask.
+    const u = r.units[0];
+    const o = u.overlays![0];
+    const sample = renderSample(o.image, DISSECTION_DEFAULTS.generator);
+    // The mark's concepts (cue:cue, cue:<class of its colour>) are its pixels (object map 255); others the generator's mask.
+    const markClass = sample.cue === undefined ? undefined : SHAPE_CLASSES[sample.cue.label];
+    const expectedMask = u.concept === 'cue:cue' || u.concept === `cue:${markClass}`
+      ? Uint8Array.from(sample.objectMap, (v) => (v === 255 ? 1 : 0))
+      : u.concept.startsWith('cue:') ? new Uint8Array(64 * 64) : conceptMask(sample, u.concept);
+    expect(Array.from(o.data)).toEqual(Array.from(overlayRgba(sample.image, unpackBits(u.top[0].mask, 64 * 64), expectedMask, 64, 64)));
+    // Cancelled after the first frame: the operation stops at its next batch.
+    const signal = { aborted: false };
+    const stopped = dissection.run({ ...ctx('shapes-cnn'), signal, onFrame: async () => { signal.aborted = true; } }, { model: 'shapes-cnn', modelsBase: '', layer: 'conv1', count: 200 });
+    await expect(stopped).rejects.toThrow(/cancelled/);
+  });
+
+  it('a layer without spatial extent: the error names model, layer and the layers that have one', async () => {
+    await expect(dissection.run(ctx('shapes-cnn'), { model: 'shapes-cnn', modelsBase: '', layer: 'gap', count: 10 })).rejects.toThrow(/model 'shapes-cnn' layer 'gap' has output shape \[128\], no spatial extent.*layers with an \[h, w, c\] output: conv1, bn1, relu1/);
   });
 
   it('names the model and what it takes when a live dissection cannot run', async () => {

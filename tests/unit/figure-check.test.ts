@@ -42,6 +42,16 @@ describe('the figure check', () => {
     expect(shapes.labels).toEqual(['circle', 'square', 'triangle', 'star', 'cross', 'ring']);
   });
 
+  it('checks the live dissection figure: 64x64 RGB models, a conv layer of each, count and units in range', async () => {
+    expect(await failure('<DissectionFigure layer="conv3" count={500} />')).toBe('built');
+    expect(await failure('<DissectionFigure models={[\'shapes-cnn\']} layer="gap" />')).toMatch(/<DissectionFigure> layer 'gap' of model 'shapes-cnn' is not a conv layer with spatial extent; dissection takes one of its conv layers: conv1, conv2, conv3, conv4/);
+    expect(await failure('<DissectionFigure layer="conv9" />')).toMatch(/layer 'conv9' of model 'shapes-cnn' does not exist/);
+    expect(await failure('<DissectionFigure model="fashion-cnn" layer="conv1" />')).toMatch(/model 'fashion-cnn' takes 28x28x1 images; live dissection runs the shapes probe, which needs 64x64 RGB/);
+    expect(await failure('<DissectionFigure count={5} />')).toMatch(/count 5 is not an integer in 10\.\.10000/);
+    expect(await failure('<DissectionFigure units={100} />')).toMatch(/units 100 is not an integer in 1\.\.64/);
+    expect(await failure('<DissectionFigure model="https://example.org/m/model.json" layer="anything" />')).toBe('built');
+  });
+
   it('fails naming file, line, the figure and what is allowed', async () => {
     const text = 'Intro.\n\n<Saliency model="shapes-cnn" method="vanila-gradient" />\n';
     const msg = await failure(text);
