@@ -1,7 +1,7 @@
 /**
  * Time to pixels in headless Chromium on wasm (issue #15): what a reader waits from asking for a
  * map to seeing it, split into the worker's phases (backend start, model load, queue, compute), the
- * messages (transfer) and the drawing (render), read from the page's own timings
+ * answer's message, the figure's drawing and the wait for the display's next frame, read from the page's own timings
  * (window.glimpseTimings, src/workers/timing.ts).
  * - Per method: a fresh page with one <glimpse-saliency> (/test/figure/): the first call (fresh
  *   worker: backend start, model load, first-call warm-up) and then warm calls (the next sample
@@ -26,7 +26,7 @@ export interface PixelsOptions {
   models?: string[];
   /** Method ids (default: every registered method). */
   methods?: string[];
-  /** Warm calls per method after the first (default 3). */
+  /** Warm calls per method after the first (default 5). */
   warmRuns?: number;
   /** Compute workers to compare on the article page (default [1, 2]). */
   workers?: number[];
@@ -41,9 +41,13 @@ export interface MethodPixels {
   firstFromNavigationMs: number;
   /** The figure's model look-up before it (the worker's backend start and the model's download and build). */
   describe?: CallTiming;
-  /** Medians over the warm calls: messages both ways, and drawing up to the next frame. */
+  /** Medians over the warm calls: messages both ways; the answer's alone; the figure's drawing; the wait for the next frame. */
   warmTransferMs: number;
-  warmRenderMs: number;
+  warmAnswerMs: number;
+  warmDrawMs: number;
+  warmFrameMs: number;
+  /** Median of request to drawn: time to pixels less the wait for the display's next frame. */
+  warmDrawnMs: number;
   /** Medians over the warm calls. */
   warmToPixelsMs: number;
   warmComputeMs: number;
@@ -124,7 +128,10 @@ async function methodPixels(browser: Browser, base: string, model: string, metho
       model, method, first, warmRuns, firstFromNavigationMs: first.requestedAt + (first.toPixelsMs ?? Number.NaN),
       ...(describe ? { describe } : {}),
       warmTransferMs: median(warm.map((t) => t.transferMs)),
-      warmRenderMs: median(warm.map((t) => t.renderMs ?? Number.NaN)),
+      warmAnswerMs: median(warm.map((t) => t.answerMs ?? Number.NaN)),
+      warmDrawMs: median(warm.map((t) => t.drawMs ?? Number.NaN)),
+      warmFrameMs: median(warm.map((t) => t.frameMs ?? Number.NaN)),
+      warmDrawnMs: median(warm.map((t) => (t.toPixelsMs ?? Number.NaN) - (t.frameMs ?? Number.NaN))),
       warmToPixelsMs: median(warm.map((t) => t.toPixelsMs ?? Number.NaN)),
       warmComputeMs: median(warm.map((t) => t.worker.computeMs)),
     };
@@ -179,16 +186,20 @@ export function renderPixels(methods: MethodPixels[], article: ArticlePixels[], 
     'One `<glimpse-saliency>` on /test/figure/ in a fresh page (one worker). First map: from navigation to its pixels',
     '(page load, worker and backend start, model download and build, sample, first-call warm-up), with the worker\'s',
     'backend start and model load (timed in the figure\'s model look-up) and the first call\'s compute. Warm: the next',
-    'sample images as a reader clicks, medians; to pixels = request to the next animation frame after the answer',
-    '(messages both ways and drawing included). Ratio = to pixels / warm compute (goal <= 1.5). Times in ms, from the',
-    'page\'s own per-call timings (src/workers/timing.ts).',
+    'sample images as a reader clicks, medians of each column; to pixels = request to the next animation frame after the',
+    'answer. Its parts besides compute: transfer (both messages: the round trip less the worker\'s own time; the answer\'s',
+    'message alone in brackets, which is nearly all of it), draw (the figure\'s own work on the answer: colour map, overlay,',
+    'canvases, legend, bars) and next frame (from the drawing\'s end to the display\'s next animation frame: up to one',
+    'frame interval, 16.7 ms at 60 Hz, which no figure can skip; it is in to pixels, not hidden). Ratio = to pixels /',
+    'warm compute (goal <= 1.5); before frame = (to pixels less next frame) / warm compute. Times in ms, from the page\'s',
+    'own per-call timings (src/workers/timing.ts).',
     '',
-    '| Model | Method | First: navigation to pixels | backend start | model load | first compute | Warm: to pixels | compute | transfer | render | Ratio warm |',
-    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| Model | Method | First: navigation to pixels | backend start | model load | first compute | Warm: to pixels | compute | transfer (answer) | draw | next frame | Ratio warm | before frame |',
+    '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
   ];
   for (const m of methods) {
-    const ratio = m.warmComputeMs ? (m.warmToPixelsMs / m.warmComputeMs).toFixed(2) : 'n/a';
-    lines.push(`| ${m.model} | ${m.method} | ${ms(m.firstFromNavigationMs)} | ${ms(m.describe?.worker.initMs ?? Number.NaN)} | ${ms(m.describe?.worker.loadMs ?? Number.NaN)} | ${ms(m.first.worker.computeMs)} | ${ms(m.warmToPixelsMs)} | ${ms(m.warmComputeMs)} | ${ms(m.warmTransferMs)} | ${ms(m.warmRenderMs)} | ${ratio} |`);
+    const ratio = (v: number): string => (m.warmComputeMs && !Number.isNaN(v) ? (v / m.warmComputeMs).toFixed(2) : 'n/a');
+    lines.push(`| ${m.model} | ${m.method} | ${ms(m.firstFromNavigationMs)} | ${ms(m.describe?.worker.initMs ?? Number.NaN)} | ${ms(m.describe?.worker.loadMs ?? Number.NaN)} | ${ms(m.first.worker.computeMs)} | ${ms(m.warmToPixelsMs)} | ${ms(m.warmComputeMs)} | ${ms(m.warmTransferMs)} (${ms(m.warmAnswerMs)}) | ${ms(m.warmDrawMs)} | ${ms(m.warmFrameMs)} | ${ratio(m.warmToPixelsMs)} | ${ratio(m.warmDrawnMs)} |`);
   }
   lines.push('', '"Which pixels matter?" on wasm: from navigation to the all-methods grid filled in (shapes-cnn, every method, one after',
     'another), with a reader scrolling on to the SmoothGrad figure once the first tile shows; its time to pixels and queue wait.', '',
@@ -216,7 +227,7 @@ export async function benchPixels(options: PixelsOptions = {}): Promise<{ markdo
     for (const model of options.models ?? ['shapes-cnn', 'fashion-cnn']) {
       for (const method of methods) {
         try {
-          const m = await methodPixels(browser, base, model, method, options.warmRuns ?? 3);
+          const m = await methodPixels(browser, base, model, method, options.warmRuns ?? 5);
           log(`pixels ${model} ${method}: first ${ms(m.first.toPixelsMs ?? Number.NaN)} ms, warm ${ms(m.warmToPixelsMs)} ms (compute ${ms(m.warmComputeMs)} ms)`);
           perMethod.push(m);
         } catch (error) {

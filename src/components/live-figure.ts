@@ -167,8 +167,16 @@ export abstract class LiveFigure extends HTMLElement {
     const i = Math.min(sample.meta.count - 1, Math.max(0, index));
     const names = sample.meta.classNames ?? this.summary?.labels ?? [];
     const label = names[sample.meta.labels[i]] ?? `class ${sample.meta.labels[i]}`;
-    this.setPixels(sampleImage(sample, i), i, `${sampleName(i)} (labelled ${label})`);
-    if (recompute) void this.compute();
+    const pixels = sampleImage(sample, i);
+    const name = `${sampleName(i)} (labelled ${label})`;
+    if (recompute) {
+      // The request goes out first; the input and the thumbnails are drawn while the worker computes.
+      this.pixels = pixels;
+      this.imageIndex = i;
+      this.imageName = name;
+      void this.compute();
+    }
+    this.setPixels(pixels, i, name);
   }
 
   protected setPixels(pixels: ImagePixels, index: number | undefined, name: string): void {

@@ -21,7 +21,7 @@ import { WorkerPool, WorkerCrashedError, type WorkerFactory, type WorkerHandle }
 import type {
   BackendName, BackendReport, BenchTimings, CallReply, ComputeApi, MethodChoice, ModelRef, ModelSummary, PlainError,
 } from './protocol';
-import type { CallTiming } from './timing';
+import { timePaint, type CallTiming } from './timing';
 
 export { WorkerCrashedError, type WorkerFactory, type WorkerHandle };
 
@@ -175,10 +175,12 @@ export class ComputeClient {
       const receivedAt = performance.now();
       // Before posting, the call waited for its worker to start (script, tfjs, backend): backend start.
       const starting = postedAt - sentAt;
-      const worker = { ...inWorker, initMs: inWorker.initMs + starting, totalMs: inWorker.totalMs + starting };
+      const { repliedAt: _, ...phases } = inWorker;
+      const worker = { ...phases, initMs: inWorker.initMs + starting, totalMs: inWorker.totalMs + starting };
       const timing: CallTiming = {
         op: name, ...(options.key ? { key: options.key } : {}), requestedAt, pageWaitMs: sentAt - requestedAt, worker,
         transferMs: Math.max(0, receivedAt - postedAt - inWorker.totalMs),
+        ...(inWorker.repliedAt === undefined ? {} : { answerMs: Math.max(0, performance.timeOrigin + receivedAt - inWorker.repliedAt) }),
       };
       this.record(timing, result, receivedAt);
       return result as T;
@@ -192,13 +194,7 @@ export class ComputeClient {
     if (this.timings.length > 200) this.timings.shift();
     if (typeof result === 'object' && result !== null) this.timingByResult.set(result, timing);
     // The figure draws in the continuation of this promise; the next frame shows its pixels.
-    if (typeof requestAnimationFrame === 'function') {
-      requestAnimationFrame(() => {
-        const now = performance.now();
-        timing.renderMs = now - receivedAt;
-        timing.toPixelsMs = now - timing.requestedAt;
-      });
-    }
+    timePaint(timing, receivedAt);
   }
 
   /** Latest request wins per key: the queued one is replaced, the running one cancelled. */

@@ -41,7 +41,7 @@ const api: ComputeApi = {
     }
     return guard(async (e) => {
       const { result, transfer, timing } = await e.call(op, id, request, onFrame, priority, sentAt);
-      return Comlink.transfer({ result, timing }, transfer);
+      return Comlink.transfer({ result, timing: { ...timing, repliedAt: performance.timeOrigin + performance.now() } }, transfer);
     });
   },
   cancel: (id) => {

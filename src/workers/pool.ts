@@ -40,6 +40,8 @@ interface Pending {
 interface Member {
   handle: WorkerHandle;
   ready: Promise<BackendReport>;
+  /** The backend report once `ready` resolved: calls then post at once, not a microtask later. */
+  report?: BackendReport;
   pending: Set<Pending>;
   /** Model keys this worker has been asked for (it caches them). */
   models: Set<string>;
@@ -84,7 +86,15 @@ export class WorkerPool {
         if (ok) resolve(value as T);
         else reject(value);
       };
-      member.ready.then((report) => fn(member.handle.api, report)).then((v) => settle(true, v), (e) => settle(false, e));
+      const post = (report: BackendReport): Promise<T> => {
+        try {
+          return fn(member.handle.api, report);
+        } catch (error) {
+          return Promise.reject(error);
+        }
+      };
+      // A started worker gets the message now, in the caller's task, before the figure goes on to draw.
+      (member.report ? post(member.report) : member.ready.then(post)).then((v) => settle(true, v), (e) => settle(false, e));
     });
   }
 
@@ -114,6 +124,7 @@ export class WorkerPool {
     member.handle = this.factory((reason) => this.crash(member, reason));
     this.started += 1;
     member.ready = member.handle.api.init(this.options.backend);
+    member.ready.then((report) => { member.report = report; }, () => undefined);
     // A worker whose init failed is useless: drop it so the next call starts afresh.
     member.ready.catch(() => this.drop(member));
     this.members.push(member);

@@ -79,6 +79,8 @@ export interface WorkerTiming {
   computeMs: number;
   /** From the call's posting (or arrival, without `sentAt`) to its answer. */
   totalMs: number;
+  /** performance.timeOrigin + now() in the worker as it posts the answer (the page times the answer's message from it). */
+  repliedAt?: number;
 }
 
 /** What the worker answers to `call`: the operation's result and the timing of the call. */

@@ -1,8 +1,9 @@
 /**
  * Where a figure's time goes, from the control's change to pixels on screen: waiting on the page
  * (a newer request of the same figure waits for the one running), the worker's phases (backend
- * start, model load, queue, compute; protocol.ts WorkerTiming), the messages both ways (transfer)
- * and the figure's drawing (render, up to the next animation frame). Plain data; no tfjs, no DOM.
+ * start, model load, queue, compute; protocol.ts WorkerTiming), the messages both ways (transfer;
+ * the answer's leg timed on its own), the figure's drawing (draw) and the wait for the display's
+ * next frame (frame), which no figure can avoid: render = draw + frame. Plain data; no tfjs, no DOM.
  */
 import type { WorkerTiming } from './protocol';
 
@@ -17,10 +18,42 @@ export interface CallTiming {
   worker: WorkerTiming;
   /** Both messages: the round trip minus the worker's own time (structured clone, transfer, scheduling). */
   transferMs: number;
-  /** From the answer to the next animation frame: the figure's drawing. Set once painted. */
+  /** The answer's message alone: from the worker posting it to the page handling it (when the worker says when it posted). */
+  answerMs?: number;
+  /** From the answer to the end of the task that handled it, where the figure draws: its own work. Set once drawn. */
+  drawMs?: number;
+  /** From the drawing's end to the next animation frame: the display's cadence (up to one frame interval). Set once painted. */
+  frameMs?: number;
+  /** From the answer to the next animation frame (drawMs + frameMs). Set once painted. */
   renderMs?: number;
   /** From the request to the next animation frame after the answer: time to pixels. */
   toPixelsMs?: number;
+}
+
+/**
+ * Called as the answer arrives: times the drawing (a message-channel task queued now runs right after
+ * the current task, in whose microtasks the figure draws) and the next animation frame (the frame
+ * that shows those pixels). Without requestAnimationFrame (Node) nothing is set.
+ */
+export function timePaint(timing: CallTiming, receivedAt: number): void {
+  if (typeof requestAnimationFrame !== 'function') return;
+  let drawnAt: number | undefined;
+  const channel = new MessageChannel();
+  channel.port1.onmessage = () => {
+    drawnAt ??= performance.now();
+    timing.drawMs ??= drawnAt - receivedAt;
+    channel.port1.close();
+  };
+  channel.port2.postMessage(0);
+  requestAnimationFrame(() => {
+    const now = performance.now();
+    // A frame that came before the channel's task: the drawing ended no later than this frame.
+    drawnAt ??= now;
+    timing.drawMs ??= drawnAt - receivedAt;
+    timing.frameMs = now - drawnAt;
+    timing.renderMs = now - receivedAt;
+    timing.toPixelsMs = now - timing.requestedAt;
+  });
 }
 
 /** Everything but the computation itself, ms. */

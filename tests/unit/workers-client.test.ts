@@ -175,4 +175,29 @@ describe('ComputeClient', () => {
     expect(timing!.transferMs).toBeGreaterThanOrEqual(0);
     expect(client.timings.at(-1)).toBe(timing);
   });
+
+  it('posts a call to a started worker in the caller\'s task (not a microtask later), and times the answer\'s message', async () => {
+    const sent: number[] = [];
+    const api: ComputeApi = {
+      init: async () => ({ backend: 'cpu', tried: [{ backend: 'cpu', ok: true }] }),
+      call: async (_op, id) => {
+        sent.push(id);
+        // The worker says it posted the answer 5 ms ago on the shared clock.
+        return { result: { id }, timing: { ...TIMING, repliedAt: performance.timeOrigin + performance.now() - 5 } };
+      },
+      cancel: () => undefined,
+      crashOnNextRun: () => undefined,
+      closeOnNextRun: () => undefined,
+      holdLifeLock: async () => false,
+    };
+    const client = new ComputeClient(() => ({ api, terminate: () => undefined }));
+    const first = client.op('views', { model: 'm', modelsBase: '', view: 'filters', options: { layer: 'a' } });
+    expect(sent).toEqual([]); // the worker is still starting
+    await first;
+    const second = client.op('views', { model: 'm', modelsBase: '', view: 'filters', options: { layer: 'b' } });
+    expect(sent).toHaveLength(2); // posted before the caller goes on (to draw)
+    const timing = client.timingOf(await second);
+    expect(timing?.answerMs).toBeGreaterThanOrEqual(5);
+    expect(timing?.worker).not.toHaveProperty('repliedAt');
+  });
 });

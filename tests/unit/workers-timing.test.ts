@@ -1,6 +1,6 @@
 // The status line's "waited" part: only what the reader waited for besides the computation.
-import { describe, expect, it } from 'vitest';
-import { sumTimings, waitingMs, waitingText, withWaiting, type CallTiming } from '../../src/workers/timing';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { sumTimings, timePaint, waitingMs, waitingText, withWaiting, type CallTiming } from '../../src/workers/timing';
 
 const timing = (worker: Partial<CallTiming['worker']>, pageWaitMs = 0): CallTiming => ({
   op: 'attribution', requestedAt: 0, pageWaitMs, transferMs: 2,
@@ -33,5 +33,35 @@ describe('the status line', () => {
     expect(total?.transferMs).toBe(4);
     expect(waitingText(total)).toBe('waited 540 ms (backend start 400 ms, model load 60 ms, queue 80 ms)');
     expect(sumTimings([])).toBeUndefined();
+  });
+});
+
+describe('timePaint', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('splits render into the drawing (to the end of its task) and the wait for the next frame', async () => {
+    let frame: ((t: number) => void) | undefined;
+    vi.stubGlobal('requestAnimationFrame', (cb: (t: number) => void) => { frame = cb; return 1; });
+    const t = timing({});
+    const receivedAt = performance.now();
+    timePaint(t, receivedAt);
+    // The figure draws in this task: 20 ms of work.
+    const busyUntil = receivedAt + 20;
+    while (performance.now() < busyUntil) { /* drawing */ }
+    await new Promise((r) => setTimeout(r, 30)); // the channel's task runs, then the frame comes
+    expect(t.drawMs).toBeGreaterThanOrEqual(20);
+    expect(t.frameMs).toBeUndefined();
+    frame?.(performance.now());
+    expect(t.frameMs).toBeGreaterThanOrEqual(25);
+    expect(t.renderMs).toBeCloseTo(t.drawMs! + t.frameMs!, 6);
+    expect(t.toPixelsMs).toBeCloseTo(t.renderMs! + receivedAt - t.requestedAt, 6);
+  });
+
+  it('counts a frame that comes before the drawing task ends as the drawing\'s end', () => {
+    vi.stubGlobal('requestAnimationFrame', (cb: (t: number) => void) => { cb(performance.now()); return 1; });
+    const t = timing({});
+    timePaint(t, performance.now());
+    expect(t.frameMs).toBe(0);
+    expect(t.renderMs).toBe(t.drawMs);
   });
 });
