@@ -223,7 +223,9 @@ export const kernelShap: MethodDef<KernelShapOptions> = {
     const budget = opts.samples === 'auto' ? 2 * m + 2048 : opts.samples;
     const coalitions = sampleCoalitions(m, budget, mulberry32(ctx.seed));
     // Row 0 is the baseline (nothing on), row 1 the image (everything on), then the coalitions.
-    const maskOf = (i: number, j: number) => (i === 0 ? 0 : i === 1 ? 1 : coalitions.masks[(i - 2) * m + j]);
+    const rows = new Uint8Array((coalitions.count + 2) * m);
+    rows.fill(1, m, 2 * m);
+    rows.set(coalitions.masks, 2 * m);
     const x = tf.tensor4d(xData, [1, h, w, c]);
     const fill = tf.tensor4d(fillData, [1, h, w, c]);
     let scores: Float32Array;
@@ -231,7 +233,8 @@ export const kernelShap: MethodDef<KernelShapOptions> = {
       scores = await scoreBatches(model, target, opts.score, coalitions.count + 2, opts.batchSize, (start, n) => {
         const masks = new Float32Array(n * h * w);
         for (let k = 0; k < n; k++) {
-          for (let p = 0; p < h * w; p++) masks[k * h * w + p] = maskOf(start + k, segments[p]);
+          const row = (start + k) * m;
+          for (let p = 0; p < h * w; p++) masks[k * h * w + p] = rows[row + segments[p]];
         }
         return tf.tidy(() => tf.add(fill, tf.mul(tf.sub(x, fill), tf.tensor4d(masks, [n, h, w, 1]))) as tf.Tensor4D);
       }, ctx, 'kernel-shap');

@@ -39,6 +39,8 @@ export interface ComputeResult {
 export interface MethodChoice {
   id: string;
   label: string;
+  /** The registry's kind (gradient, perturbation, layer, ...); the all-methods grid runs perturbations last. */
+  kind?: string;
   /** The method's controllable options (from its zod schema); absent in build-time method lists. */
   options?: OptionSpec[];
 }

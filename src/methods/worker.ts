@@ -20,7 +20,7 @@ import type { Attribution, RunContext } from './types';
 import { loadModel } from '../model/load';
 
 export const methods: Operation<void, MethodChoice[]> = {
-  run: async () => listMethods().map((m) => ({ id: m.id, label: m.label, options: describeOptions(m.options) })),
+  run: async () => listMethods().map((m) => ({ id: m.id, label: m.label, kind: m.kind, options: describeOptions(m.options) })),
   queued: false,
 };
 

@@ -3,6 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { backendDetails, backendLabel } from '../../src/components/backend-label';
 import { describeError } from '../../src/components/error-message';
+import { computeOrder } from '../../src/components/grid-order';
+import { listMethods } from '../../src/methods/registry';
 import { legendCaption } from '../../src/components/legend-caption';
 import { backendFromQuery, parseFigureProps } from '../../src/components/figure-props';
 import { binUrl, sampleImage, sampleName, toRGBA, type Sample } from '../../src/components/sample-images';
@@ -123,5 +125,18 @@ describe('legendCaption', () => {
     expect(legendCaption({ channels: 1 }, { reduce: 'max-abs', signed: false })).toBe('|attribution|');
     expect(legendCaption({ channels: 1, layer: 'relu5' }, { reduce: 'sum', signed: false })).toBe('attribution at layer relu5, upsampled to the input');
     expect(legendCaption({ channels: 1, layer: 'relu5' }, { reduce: 'sum', signed: true })).toBe('signed at layer relu5, upsampled to the input; red raises the score, blue lowers it');
+  });
+});
+
+describe('the all-methods grid\'s compute order', () => {
+  it('keeps the registry order but computes the perturbation methods last', () => {
+    const methods = listMethods().map((m) => ({ id: m.id, kind: m.kind }));
+    const order = computeOrder(methods.map((m) => ({ id: m.id })), methods).map((t) => t.id);
+    expect([...order].sort()).toEqual(methods.map((m) => m.id).sort());
+    const slow = ['occlusion', 'rise', 'lime', 'kernel-shap'];
+    expect(order.slice(-slow.length)).toEqual(slow);
+    expect(order.slice(0, 3)).toEqual(['vanilla-gradient', 'gradient-x-input', 'smooth-grad']);
+    // Without kinds (a build-time list), the registry order stands.
+    expect(computeOrder([{ id: 'rise' }, { id: 'cam' }], [{ id: 'rise' }, { id: 'cam' }]).map((t) => t.id)).toEqual(['rise', 'cam']);
   });
 });
