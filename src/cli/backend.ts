@@ -5,7 +5,6 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import '@tensorflow/tfjs-backend-cpu';
 
 export const NODE_BACKENDS = ['cpu', 'wasm'] as const;
 export type NodeBackend = (typeof NODE_BACKENDS)[number];
@@ -16,11 +15,13 @@ export function parseBackend(name: string): NodeBackend {
 }
 
 /**
- * Makes `name` the active backend; wasm is imported only when asked for. PROD silences tfjs's
- * "install tfjs-node" banner on stderr, where the CLI keeps only its own one-line errors.
+ * Makes `name` the active backend; each backend is imported only when asked for (a wasm call no
+ * longer loads the cpu backend too). PROD silences tfjs's "install tfjs-node" banner on
+ * stderr, where the CLI keeps only its own one-line errors.
  */
 export async function useBackend(name: NodeBackend): Promise<void> {
   tf.env().set('PROD', true);
+  if (name === 'cpu') await import('@tensorflow/tfjs-backend-cpu');
   if (name === 'wasm') {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     const require = createRequire(import.meta.url);
