@@ -31,7 +31,7 @@ export const PEER_TARGETS: Array<[string, PeerTask]> = [['fashion-cnn', 'rise, 2
 export interface PeerOptions {
   models?: string[];
   runs?: number;
-  /** Alternating Glimpse / PyTorch rounds per task (default 3); each side reports the median round. */
+  /** Alternating Glimpse / PyTorch rounds per task (default 5); each side reports the median round. */
   rounds?: number;
   log?: (line: string) => void;
 }
@@ -127,7 +127,7 @@ export function renderPeer(lines: string[], torch: string, loads: { start: numbe
 export async function benchPeer(options: PeerOptions = {}): Promise<PeerResult> {
   const log = options.log ?? (() => undefined);
   const runs = options.runs ?? 12;
-  const rounds = options.rounds ?? 3;
+  const rounds = options.rounds ?? 5;
   const python = findTorchPython();
   const rows: BenchRow[] = [];
   const notes: string[] = [];
