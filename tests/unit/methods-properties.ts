@@ -13,6 +13,9 @@ export async function checkMethodProperties(method: MethodDef, model: Executor, 
   const options = method.options.parse(method.testOptions ?? {});
 
   const input = tf.tensor4d(Array.from(x), [1, h, w, c]);
+  // The executor builds its scoring program (BatchNorm-folded weights, kept until dispose) on the
+  // first infer(): a cache owned by the model, not a method's leak, so it is built before counting.
+  if (model.infer) tf.dispose(model.infer(input));
   const before = tf.memory().numTensors;
   const target = model.info.numClasses - 1;
   // Methods that do not apply to this architecture (CAM without GAP + dense, layer methods without
