@@ -5,7 +5,7 @@
  * in images that have a mark (the category-aware denominator). Rendered samples are kept between
  * the two passes of a dissection when they fit `keepBytes`, so each image is drawn once.
  */
-import { CONCEPTS, CUE_ID, SHAPE_CLASSES, renderSample, type ShapesOptions } from '../data/shapes';
+import { CONCEPTS, CUE_ID, SHAPE_CLASSES, renderSample, renderScene, type ShapesOptions } from '../data/shapes';
 import type { ModelInfo } from '../model/types';
 import { pixelSource } from '../views/image-set';
 import type { ConceptProbe, ImageMasks, Vocabulary } from './types';
@@ -32,6 +32,9 @@ export interface ShapesProbeOptions {
   count: number;
   /** Keep rendered images and object maps up to this many bytes (default 256 MB). */
   keepBytes?: number;
+  /** Give every image's mark this class's colour (an index into SHAPE_CLASSES; needs a generator
+   *  with a bias, so that there is a mark): a probe where one mark covers as much as all do. */
+  markClass?: number;
 }
 
 export function shapesProbe(info: ModelInfo, options: ShapesProbeOptions): ConceptProbe {
@@ -40,10 +43,21 @@ export function shapesProbe(info: ModelInfo, options: ShapesProbeOptions): Conce
   const size = generator.size ?? 64;
   const keep = count * size * size * 4 <= (options.keepBytes ?? 256 * 1024 * 1024);
   const kept = new Map<number, { image: Uint8Array; objectMap: Uint8Array; objects: ReturnType<typeof renderSample>['objects']; cue?: number }>();
+  const { markClass } = options;
+  if (markClass !== undefined) {
+    if (!Number.isInteger(markClass) || markClass < 0 || markClass >= SHAPE_CLASSES.length) throw new Error(`shapes probe: markClass must be an index into ${SHAPE_CLASSES.join(', ')} (0-${SHAPE_CLASSES.length - 1}); got ${markClass}`);
+    if (!generator.bias) throw new Error('shapes probe: markClass needs a generator with a bias (images without one have no mark to recolour)');
+  }
+  const render = (index: number) => {
+    const s = renderSample(index, generator);
+    if (markClass === undefined || !s.cue) return s;
+    const cue = { ...s.cue, label: markClass };
+    return { ...s, ...renderScene({ size, background: s.background, objects: s.objects, cue }), cue };
+  };
   const sample = (i: number) => {
     const hit = kept.get(i);
     if (hit) return hit;
-    const s = renderSample(start + i, generator);
+    const s = render(start + i);
     const entry = { image: s.image, objectMap: s.objectMap, objects: s.objects, cue: s.cue?.label };
     if (keep) kept.set(i, entry);
     else {
@@ -74,7 +88,7 @@ export function shapesProbe(info: ModelInfo, options: ShapesProbeOptions): Conce
   };
   const split = generator.split ?? 'train';
   return {
-    name: `shapes seed ${generator.seed} ${split}${generator.bias ? ` bias ${generator.bias.strength}` : ''} ${start}..${start + count - 1}`,
+    name: `shapes seed ${generator.seed} ${split}${generator.bias ? ` bias ${generator.bias.strength}` : ''}${markClass !== undefined ? ` marks ${SHAPE_CLASSES[markClass]}` : ''} ${start}..${start + count - 1}`,
     images: pixelSource(count, (i) => sample(i).image, size, size, 3, info),
     vocabulary: SHAPES_VOCABULARY,
     maskSize: [size, size],

@@ -89,3 +89,43 @@ describe('dissection operation', () => {
     await expect(dissection.run(ctx('fashion-cnn'), { model: 'fashion-cnn', modelsBase: '', layer: 'conv1' })).rejects.toThrow(/fashion-cnn.*64x64 RGB.*28x28x1/);
   });
 });
+
+describe('a shapes probe whose every mark is one class', () => {
+  it("changes only the mark's 25 pixels, all one colour, and labels the mark with that class", async () => {
+    const model = models.get('shapes-cnn')!;
+    const plain = shapesProbe(model.info, { generator: DISSECTION_DEFAULTS.generator, count: 12 });
+    const red = shapesProbe(model.info, { generator: DISSECTION_DEFAULTS.generator, count: 12, markClass: 0 });
+    expect(red.name).toMatch(/marks circle 0\.\.11$/);
+    const a = plain.images.batch(0, 12).dataSync();
+    const b = red.images.batch(0, 12).dataSync();
+    const changed = new Set<number>();
+    const markValues = new Set<string>();
+    let recoloured = 0;
+    for (let i = 0; i < 12; i++) {
+      if (renderSample(i, DISSECTION_DEFAULTS.generator).cue!.label !== 0) recoloured++;
+      for (let p = 0; p < 64 * 64; p++) {
+        const y = Math.floor(p / 64), x = p % 64;
+        const px = [0, 1, 2].map((ch) => b[(i * 64 * 64 + p) * 3 + ch]);
+        if ([0, 1, 2].some((ch) => a[(i * 64 * 64 + p) * 3 + ch] !== px[ch])) changed.add(p);
+        if (y >= 1 && y < 6 && x >= 1 && x < 6) markValues.add(px.join(','));
+      }
+      const m = red.masks(i);
+      expect(m.segmentConcepts[3].map((c) => SHAPES_VOCABULARY.concepts[c].id)).toEqual(['cue:cue', 'cue:circle']);
+      expect(Array.from(m.segments)).toEqual(Array.from(plain.masks(i).segments));
+    }
+    expect(recoloured).toBeGreaterThan(0);
+    expect([...changed].every((p) => Math.floor(p / 64) >= 1 && Math.floor(p / 64) < 6 && p % 64 >= 1 && p % 64 < 6)).toBe(true);
+    expect(markValues.size).toBe(1);
+    expect(() => shapesProbe(model.info, { generator: DISSECTION_DEFAULTS.generator, count: 1, markClass: 6 })).toThrow(/markClass must be an index into circle, .*0-5.*got 6/);
+    expect(() => shapesProbe(model.info, { generator: { seed: 1 }, count: 1, markClass: 0 })).toThrow(/needs a generator with a bias/);
+  });
+
+  it('the clean model already has a red-mark detector in conv1 when every mark is red: IoU > 0.4 over 300 images (docs/concepts.md)', async () => {
+    const model = models.get('shapes-cnn')!;
+    const d = await dissect(model, shapesProbe(model.info, { generator: DISSECTION_DEFAULTS.generator, count: 300, markClass: 0 }), { layers: ['conv1'] });
+    const c = d.vocabulary.concepts.findIndex((x) => x.id === 'cue:circle');
+    const n = d.vocabulary.concepts.length;
+    const best = Math.max(...d.layers[0].units.map((u) => d.layers[0].iou[u.unit * n + c]));
+    expect(best).toBeGreaterThan(0.4);
+  });
+});
