@@ -10,9 +10,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
+import type { PatchBatch } from '../model/patched';
 import type { ModelInfo } from '../model/types';
 import { now, toAttribution } from './common';
-import { firstImage, pixelValueToInput, SCORE_KINDS, scoreBatches, scoringTargetScore, spreadOverChannels } from './perturbation';
+import { firstImage, pixelValueToInput, SCORE_KINDS, scoreBatches, scoreLogitBatches, scoringTargetScore, spreadOverChannels } from './perturbation';
 import { ZEILER_FERGUS_2014 } from './papers';
 import type { MethodDef } from './types';
 
@@ -109,6 +110,24 @@ export function occludedCopies(x: Float32Array, fill: Float32Array, windows: Rea
   return out;
 }
 
+/** Backends where occlusion scores patches incrementally (Executor.patched). */
+export const PATCHED_BACKENDS = ['cpu', 'wasm'];
+
+/** The patches of `windows` as an Executor.patched batch: each window's fill values. */
+export function patchBatch(fill: Float32Array, x: Float32Array, windows: ReadonlyArray<readonly [number, number]>, w: number, c: number, windowSize: number): PatchBatch {
+  const size = windowSize * windowSize * c;
+  const values = new Float32Array(windows.length * size);
+  const perPixel = fill.length === x.length;
+  windows.forEach(([r0, c0], k) => {
+    for (let r = 0; r < windowSize; r++) {
+      const to = k * size + r * windowSize * c;
+      if (perPixel) values.set(fill.subarray(((r0 + r) * w + c0) * c, ((r0 + r) * w + c0 + windowSize) * c), to);
+      else for (let i = 0; i < windowSize; i++) values.set(fill, to + i * c);
+    }
+  });
+  return { corners: windows.flat(), size: [windowSize, windowSize], values };
+}
+
 export const occlusion: MethodDef<OcclusionOptions> = {
   id: 'occlusion',
   label: 'Occlusion',
@@ -135,10 +154,20 @@ export const occlusion: MethodDef<OcclusionOptions> = {
     const fillT = fillTensor(model.info, input, opts.fill, windowSize);
     const fill = (await fillT.data()) as Float32Array; // [c] for constants, [h w c] for blur
     fillT.dispose();
-    const scores = await scoreBatches(model, target, opts.score, positions.length, opts.batchSize, (start, count) => {
-      const copies = occludedCopies(x, fill, positions.slice(start, start + count), h, w, c, windowSize);
-      return tf.tensor4d(copies, [count, h, w, c]);
-    }, ctx, 'occlusion');
+    // On the CPU backends each layer recomputes only what a patch reaches (model/patched.ts); on a
+    // GPU the per-layer read-backs would cost more than the full copies.
+    const scorer = PATCHED_BACKENDS.includes(tf.getBackend()) && model.patched ? tf.tidy(() => model.patched!(tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1]))) : undefined;
+    let scores: Float32Array;
+    try {
+      scores = scorer
+        ? await scoreLogitBatches(target, opts.score, positions.length, opts.batchSize, (start, count) => scorer.logits(patchBatch(fill, x, positions.slice(start, start + count), w, c, windowSize)), ctx, 'occlusion')
+        : await scoreBatches(model, target, opts.score, positions.length, opts.batchSize, (start, count) => {
+          const copies = occludedCopies(x, fill, positions.slice(start, start + count), h, w, c, windowSize);
+          return tf.tensor4d(copies, [count, h, w, c]);
+        }, ctx, 'occlusion');
+    } finally {
+      scorer?.dispose();
+    }
 
     const sums = new Float32Array(h * w);
     const counts = new Float32Array(h * w);

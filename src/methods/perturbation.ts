@@ -31,18 +31,37 @@ export async function scoreBatches(
   method: string,
   onBatch?: (start: number, scores: Float32Array) => void,
 ): Promise<Float32Array> {
+  return scoreLogitBatches(target, score, total, batchSize, (start, count) => {
+    const batch = makeBatch(start, count);
+    try {
+      return scoringLogits(model, batch);
+    } finally {
+      batch.dispose();
+    }
+  }, ctx, method, onBatch);
+}
+
+/** scoreBatches over any source of logits [count, classes] for copies start .. start + count - 1. */
+export async function scoreLogitBatches(
+  target: number,
+  score: ScoreKind,
+  total: number,
+  batchSize: number,
+  logitsOf: (start: number, count: number) => tf.Tensor2D,
+  ctx: RunContext,
+  method: string,
+  onBatch?: (start: number, scores: Float32Array) => void,
+): Promise<Float32Array> {
   const out = new Float32Array(total);
   for (let start = 0; start < total; start += batchSize) {
     // A turn for the worker's messages: a cancel from the page lands here, not after the last batch.
     await betweenBatches(ctx, method);
     const count = Math.min(batchSize, total - start);
-    const batch = makeBatch(start, count);
     const scores = tf.tidy(() => {
-      const logits = scoringLogits(model, batch);
+      const logits = logitsOf(start, count);
       const chosen = score === 'probability' ? tf.softmax(logits) : logits;
       return tf.reshape(tf.slice(chosen, [0, target], [-1, 1]), [-1]);
     });
-    batch.dispose();
     const values = (await scores.data()) as Float32Array;
     scores.dispose();
     out.set(values, start);

@@ -14,6 +14,7 @@ import '#tfjs-gradients';
 import { ModelError, listNames } from './errors';
 import { foldBatchNorms } from './fold';
 import { buildInference, runInference, type InferenceProgram } from './inference';
+import { patchScorer, type PatchScorer } from './patched';
 import { layerGeometry } from './geometry';
 import { buildStep, layerKind } from './layers';
 import { checkPreprocessing, type PreprocessingInput } from './metadata';
@@ -203,14 +204,26 @@ class ProgramExecutor implements Executor {
     if (this.program.inference === undefined) return tf.tidy(() => this.forward(x).logits);
     if (this.disposed) throw new ModelError(this.info.id, 'infer() after dispose()');
     this.checkInput(x);
+    const program = this.inferenceProgram(this.program.inference);
+    return tf.tidy(() => runInference(program, x, this.program.inputName, this.program.logitsName, this.program.dropLogitsActivation));
+  }
+
+  patched(x: tf.Tensor4D): PatchScorer | undefined {
+    if (this.program.inference === undefined) return undefined;
+    if (this.disposed) throw new ModelError(this.info.id, 'patched() after dispose()');
+    this.checkInput(x);
+    if (x.shape[0] !== 1) throw new ModelError(this.info.id, `patched() scores copies of one image; got a batch of ${x.shape[0]}`);
+    return patchScorer(this.inferenceProgram(this.program.inference), x, this.program.inputName, this.program.logitsName, this.program.dropLogitsActivation);
+  }
+
+  private inferenceProgram(build: () => InferenceProgram): InferenceProgram {
     if (this.inference === undefined) {
-      this.inference = this.program.inference();
+      this.inference = build();
       // Callers often call infer inside their tf.tidy: the folded weights must outlive it.
       this.inference.created.forEach((t) => tf.keep(t));
       this.program.owned.push(...this.inference.created);
     }
-    const program = this.inference;
-    return tf.tidy(() => runInference(program, x, this.program.inputName, this.program.logitsName, this.program.dropLogitsActivation));
+    return this.inference;
   }
 
   predict(x: tf.Tensor4D): tf.Tensor2D {

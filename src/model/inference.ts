@@ -16,8 +16,20 @@ import { noDispose, numberField, pair, type Step } from './ops/step';
 import type { LayerNode, ModelGraph } from './topology';
 import type { LayerWeights } from './weights';
 
+/**
+ * How a step acts on a neighbourhood, for scoring copies that differ from one image only in a
+ * window (patched.ts): 'pointwise' maps each position on its own (activations, unfolded BN,
+ * dropout), any spatial size; 'local' is a sliding window (conv, depthwise, separable, 'valid'
+ * pooling) whose `valid` runs the step's own op, without padding, on a crop already padded.
+ */
+export type WindowForm =
+  | { kind: 'pointwise' }
+  | { kind: 'local'; kernel: [number, number]; strides: [number, number]; dilations: [number, number]; padding: 'same' | 'valid'; valid(x: tf.Tensor4D): tf.Tensor4D };
+
 export interface InferenceProgram {
   steps: Compiled[];
+  /** Steps that can run on a window of their input (patched.ts), by step name. */
+  windows: Map<string, WindowForm>;
   /** Names whose output another step now stands for (folded BNs, fused ReLUs). */
   aliases: Map<string, string>;
   /** Tensors made by folding; the executor owns them. */
@@ -38,33 +50,37 @@ type Act = 'linear' | 'relu';
  * A layer with weights as fused tfjs ops (bias and ReLU inside the kernel), on the (folded)
  * weights given; undefined for classes kept as the executor compiled them. Makes no tensors.
  */
-function fusedStep(model: string, node: LayerNode, weights: LayerWeights, activation: Act): Step | undefined {
+function fusedStep(model: string, node: LayerNode, weights: LayerWeights, activation: Act): { step: Step; window?: WindowForm } | undefined {
   const ctx = { model, node, weights };
   const strides = pair(ctx, 'strides', [1, 1]);
   const dilations = pair(ctx, 'dilation_rate', [1, 1]);
   const pad = node.config.padding === 'same' ? 'same' : 'valid';
   const bias = node.config.use_bias === false ? undefined : weights.bias;
-  const step = (core: Step['core']): Step => ({ core, activation: 'linear', dispose: noDispose });
+  /** The op at a padding; its 'valid' form is the window form. */
+  const fused = (op: (x: tf.Tensor4D, padding: 'same' | 'valid') => tf.Tensor4D, kernel: tf.Tensor) => ({
+    step: { core: (xs: tf.Tensor[]) => op(xs[0] as tf.Tensor4D, pad), activation: 'linear', dispose: noDispose } as Step,
+    window: { kind: 'local', kernel: [kernel.shape[0], kernel.shape[1]], strides, dilations, padding: pad, valid: (x: tf.Tensor4D) => op(x, 'valid') } as WindowForm,
+  });
   switch (node.className) {
     case 'Conv2D':
     case 'Convolution2D':
       if (numberField(node.config, 'groups', 1) !== 1) return undefined;
-      return step((xs) => tf.fused.conv2d({ x: xs[0] as tf.Tensor4D, filter: weights.kernel as tf.Tensor4D, strides, pad, dilations, bias, activation }));
+      return fused((x, p) => tf.fused.conv2d({ x, filter: weights.kernel as tf.Tensor4D, strides, pad: p, dilations, bias, activation }), weights.kernel);
     case 'DepthwiseConv2D':
-      return step((xs) => tf.fused.depthwiseConv2d({ x: xs[0] as tf.Tensor4D, filter: weights.depthwise_kernel as tf.Tensor4D, strides, pad, dilations, bias, activation }));
+      return fused((x, p) => tf.fused.depthwiseConv2d({ x, filter: weights.depthwise_kernel as tf.Tensor4D, strides, pad: p, dilations, bias, activation }), weights.depthwise_kernel);
     case 'SeparableConv2D':
     case 'SeparableConvolution2D':
-      return step((xs) => {
-        const depth = tf.depthwiseConv2d(xs[0] as tf.Tensor4D, weights.depthwise_kernel as tf.Tensor4D, strides, pad, 'NHWC', dilations);
+      return fused((x, p) => {
+        const depth = tf.depthwiseConv2d(x, weights.depthwise_kernel as tf.Tensor4D, strides, p, 'NHWC', dilations);
         return tf.fused.conv2d({ x: depth, filter: weights.pointwise_kernel as tf.Tensor4D, strides: 1, pad: 'valid', bias, activation });
-      });
+      }, weights.depthwise_kernel);
     case 'Dense':
-      return step((xs) => {
+      return { step: { core: (xs) => {
         if (xs[0].rank !== 2) {
           throw new ModelError(model, `Dense needs a rank-2 input [batch, features]; found shape [${xs[0].shape.join(', ')}] (add a Flatten or global pooling before it)`, node.name);
         }
         return tf.fused.matMul({ a: xs[0] as tf.Tensor2D, b: weights.kernel as tf.Tensor2D, bias, activation });
-      });
+      }, activation: 'linear', dispose: noDispose } };
     default:
       return undefined;
   }
@@ -83,6 +99,7 @@ export function buildInference(graph: ModelGraph, weights: Map<string, LayerWeig
   const aliases = new Map(folded.aliases);
   const fusedRelu = new Set<string>();
   const out: Compiled[] = [];
+  const windows = new Map<string, WindowForm>();
   for (const node of nodes) {
     if (fusedRelu.has(node.name)) continue;
     const own = activationName(node.config.activation);
@@ -95,17 +112,40 @@ export function buildInference(graph: ModelGraph, weights: Map<string, LayerWeig
         fusedRelu.add(next.name);
         aliases.set(next.name, node.name);
       }
-      out.push({ name: node.name, className: node.className, inputs: node.inputs, step: fused });
+      out.push({ name: node.name, className: node.className, inputs: node.inputs, step: fused.step });
+      if (fused.window) windows.set(node.name, fused.window);
       continue;
     }
     // Unchanged by folding (a BN that did not fold, pooling, merges, ...): the executor's own step.
     // A layer whose BN was folded into it always has a fused form above.
     out.push({ name: node.name, className: node.className, inputs: node.inputs, step: steps.get(node.name)! });
+    const window = plainWindow(model, node);
+    if (window) windows.set(node.name, window);
   }
   // A step fed by a folded BN or a fused ReLU reads the layer that now produces that output.
   const rename = (name: string): string => aliases.get(name) ?? name;
   for (const s of out) s.inputs = s.inputs.map(rename);
-  return { steps: out, aliases, created: folded.created };
+  return { steps: out, windows, aliases, created: folded.created };
+}
+
+/** Layers without weights that map each position on its own, whatever the spatial size. */
+const POINTWISE = new Set(['InputLayer', 'Activation', 'ReLU', 'LeakyReLU', 'ELU', 'Rescaling', 'BatchNormalization',
+  'Dropout', 'SpatialDropout2D', 'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization']);
+
+/** The window form of a layer kept as the executor compiled it, if it has one. */
+function plainWindow(model: string, node: LayerNode): WindowForm | undefined {
+  if (POINTWISE.has(node.className)) return { kind: 'pointwise' };
+  const max = node.className === 'MaxPooling2D' || node.className === 'MaxPool2D';
+  const avg = node.className === 'AveragePooling2D' || node.className === 'AvgPool2D';
+  // 'same' pooling pads with -inf (max) or leaves pads out of the mean (avg): not a zero-padded crop.
+  if ((!max && !avg) || (node.config.padding ?? 'valid') !== 'valid') return undefined;
+  const ctx = { model, node, weights: undefined };
+  const size = pair(ctx, 'pool_size', [2, 2]);
+  const strides = pair(ctx, 'strides', size);
+  return {
+    kind: 'local', kernel: size, strides, dilations: [1, 1], padding: 'valid',
+    valid: (x) => (max ? tf.maxPool(x, size, strides, 'valid') : tf.avgPool(x, size, strides, 'valid')),
+  };
 }
 
 /**

@@ -5,6 +5,7 @@
  * and fail on wasm (DEVELOPERS.md).
  */
 import type * as tf from '@tensorflow/tfjs-core';
+import type { PatchScorer } from './patched';
 
 /** Coarse kind of a layer, used by figures to offer layer choices (e.g. Grad-CAM wants `conv`). */
 export type LayerKind =
@@ -110,6 +111,12 @@ export interface Executor {
    * (model/inference.ts). Absent on executors without it (test nets): callers use forward.
    */
   infer?(x: tf.Tensor4D): tf.Tensor2D;
+  /**
+   * A scorer of copies of the one image `x` [1, h, w, c] that each differ from it only in a window
+   * (model/patched.ts: layers recompute only what a window reaches); logits as infer() gives for
+   * the full copies, to float32 rounding. Undefined where infer() is absent.
+   */
+  patched?(x: tf.Tensor4D): PatchScorer | undefined;
   /**
    * The weight tensors of one layer by Keras attribute ('kernel', 'bias', 'depthwise_kernel', ...),
    * owned by the executor (do not dispose); after BN folding, the folded ones. Undefined for layers
