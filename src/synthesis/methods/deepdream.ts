@@ -28,7 +28,11 @@ export interface DeepDreamOptions {
 
 function resize(pixels: Float32Array, from: [number, number], to: [number, number], c: number): Float32Array {
   if (from[0] === to[0] && from[1] === to[1]) return pixels;
-  return tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d(pixels, [1, ...from, c]), to).dataSync() as Float32Array);
+  // The values are read outside the tidy: tidy walks every index of a typed array it returns.
+  const resized = tf.tidy(() => tf.image.resizeBilinear(tf.tensor4d(pixels, [1, ...from, c]), to));
+  const values = resized.dataSync() as Float32Array;
+  resized.dispose();
+  return values;
 }
 
 export async function deepDream(model: Executor, options: DeepDreamOptions): Promise<{ pixels: Float32Array; shape: [number, number, number, number] }> {
