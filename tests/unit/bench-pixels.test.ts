@@ -42,3 +42,13 @@ it('marks both sections so that --pixels-only and --peer-only replace only their
   expect(pixels.trimEnd()).toMatch(/^<!-- time-to-pixels:start[^>]*-->[\s\S]*<!-- time-to-pixels:end -->$/);
   expect(peer.trimEnd()).toMatch(/^<!-- pytorch-peer:start[^>]*-->[\s\S]*<!-- pytorch-peer:end -->$/);
 });
+
+it('counts multiply-adds by hand on fashion-cnn: 6,436,352 an image', async () => {
+  await import('@tensorflow/tfjs-backend-cpu');
+  const { multiplyAdds } = await import('../../scripts/bench-peer');
+  const { loadModelNode } = await import('../../src/model/load-node');
+  const model = await loadModelNode('fashion-cnn');
+  // conv1 28*28*9*1*16, conv2 28*28*9*16*16, conv3 14*14*9*16*32, conv4 14*14*9*32*32, conv5 7*7*9*32*128, dense 128*10
+  expect(multiplyAdds(model)).toBe(112_896 + 1_806_336 + 903_168 + 1_806_336 + 1_806_336 + 1_280);
+  model.dispose();
+});
