@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
-import type { PatchBatch } from '../model/patched';
+import type { PatchBatch, PatchScorer } from '../model/patched';
 import type { ModelInfo } from '../model/types';
 import { now, toAttribution } from './common';
 import { firstImage, pixelValueToInput, SCORE_KINDS, scoreBatches, scoreLogitBatches, scoringTargetScore, spreadOverChannels } from './perturbation';
@@ -156,7 +156,15 @@ export const occlusion: MethodDef<OcclusionOptions> = {
     fillT.dispose();
     // On the CPU backends each layer recomputes only what a patch reaches (model/patched.ts); on a
     // GPU the per-layer read-backs would cost more than the full copies.
-    const scorer = PATCHED_BACKENDS.includes(tf.getBackend()) && model.patched ? tf.tidy(() => model.patched!(tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1]))) : undefined;
+    let scorer: PatchScorer | undefined;
+    if (PATCHED_BACKENDS.includes(tf.getBackend()) && model.patched) {
+      const image = tf.slice(input, [0, 0, 0, 0], [1, -1, -1, -1]);
+      try {
+        scorer = model.patched(image);
+      } finally {
+        image.dispose();
+      }
+    }
     let scores: Float32Array;
     try {
       scores = scorer
