@@ -16,6 +16,7 @@ import { useBackend } from '../src/cli/backend';
 import { loadModelNode, REPO_ROOT } from '../src/model/load-node';
 import { pixelsToInput } from '../src/model/preprocess';
 import type { BenchRow } from './bench-types';
+import { withBenchPage } from './lib/bench-page';
 
 const TASKS: Array<{ label: string; request: AttackRequest; targetMs?: number }> = [
   { label: 'pgd-10 (8/255, all steps)', request: { attack: 'pgd', options: { earlyStop: false } }, targetMs: 100 },
@@ -68,19 +69,8 @@ export async function benchAdversarial(o: { runs?: number; log?: (line: string) 
  */
 export async function benchAdversarialChromium(o: { runs?: number } = {}): Promise<BenchRow[]> {
   const runs = o.runs ?? 7;
-  const { chromium } = await import('playwright-core');
-  const { CHROMIUM_ARGS, CHROMIUM_PATH, REPO } = await import('../tests/e2e/config');
-  const { ensureBuilt } = await import('../tests/e2e/site');
-  const { startServer } = await import('./serve.mjs');
-  ensureBuilt((line) => process.stderr.write(`${line}\n`));
-  const server = await startServer({ dir: join(REPO, 'dist'), port: 0 });
-  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const rows: BenchRow[] = [];
-  try {
-    const page = await browser.newPage();
-    await page.goto(`${base}/test/bench/?backend=wasm`);
-    await page.waitForFunction(() => 'glimpseAttack' in window);
+  await withBenchPage('glimpseAttack', async (page) => {
     for (const task of TASKS.filter((t) => t.request.attack !== 'deepfool')) {
       const { times } = await page.evaluate(
         ([attack, options, n]) => (window as unknown as { glimpseAttack(m: string, a: string, b: unknown, c: number): Promise<{ times: number[] }> }).glimpseAttack('shapes-cnn', attack, options, n),
@@ -91,10 +81,7 @@ export async function benchAdversarialChromium(o: { runs?: number } = {}): Promi
       const note = task.targetMs === undefined ? undefined : `target < ${task.targetMs} ms: ${median < task.targetMs ? 'met' : 'missed'} (fastest ${Math.round(times[0])} ms)`;
       rows.push({ environment: 'chromium', backend: 'wasm', model: 'shapes-cnn', task: `attack: ${task.label}`, medianMs: median, runs, ...(note ? { note } : {}) });
     }
-  } finally {
-    await browser.close();
-    server.close();
-  }
+  });
   return rows;
 }
 

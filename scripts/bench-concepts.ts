@@ -20,6 +20,7 @@ import { useBackend } from '../src/cli/backend';
 import { DISSECTION_DIR } from '../src/cli/dissect';
 import { loadModelNode } from '../src/model/load-node';
 import type { BenchRow } from './bench-types';
+import { withBenchPage } from './lib/bench-page';
 
 const TCAV_TASK = { model: 'shapes-cnn-biased', target: 0, layer: 'relu3', concept: 'cue:circle', runs: 10, perSet: 50, classCount: 100 } as const;
 const TCAV_LABEL = `one TCAV score: ${TCAV_TASK.model}, circle, ${TCAV_TASK.concept} @ ${TCAV_TASK.layer}, 10 + 10 null runs`;
@@ -86,19 +87,8 @@ export async function benchTcavNode(runs = 3, log?: (line: string) => void): Pro
 
 /** TCAV in headless Chromium's compute worker (the test bench page's glimpseTcav): a fresh worker's first call, then later ones. */
 export async function benchTcavChromium(runs = 3): Promise<BenchRow[]> {
-  const { chromium } = await import('playwright-core');
-  const { CHROMIUM_ARGS, CHROMIUM_PATH, REPO } = await import('../tests/e2e/config');
-  const { ensureBuilt } = await import('../tests/e2e/site');
-  const { startServer } = await import('./serve.mjs');
-  ensureBuilt((line) => process.stderr.write(`${line}\n`));
-  const server = await startServer({ dir: join(REPO, 'dist'), port: 0 });
-  const base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const t = TCAV_TASK;
-  try {
-    const page = await browser.newPage();
-    await page.goto(`${base}/test/bench/?backend=wasm`);
-    await page.waitForFunction(() => 'glimpseTcav' in window);
+  return withBenchPage('glimpseTcav', async (page) => {
     type Calls = { report: { backend: string }; calls: Array<{ tcavMs: number; elapsedMs: number }> };
     const tcavOnly = { model: t.model, target: t.target, layer: t.layer, concept: { shapes: t.concept }, runs: t.runs, perSet: t.perSet, classCount: t.classCount, topK: 0 };
     const { report, calls } = await page.evaluate(
@@ -112,15 +102,13 @@ export async function benchTcavChromium(runs = 3): Promise<BenchRow[]> {
     );
     const scratch = calls[0].tcavMs;
     const kept = median(calls.slice(1).map((c) => c.tcavMs));
-    return [
+    const rows: BenchRow[] = [
       { environment: 'chromium', backend: 'wasm', model: t.model, task: `${TCAV_LABEL}, from scratch (fresh worker)`, medianMs: scratch, runs: 1, note: aim(scratch, 5000) },
       { environment: 'chromium', backend: 'wasm', model: t.model, task: `${TCAV_LABEL}, sets kept`, medianMs: kept, runs, note: aim(kept, 5000) },
       { environment: 'chromium', backend: 'wasm', model: t.model, task: 'the same plus the figure\'s direction images and 64-step CAV visualization, sets kept', medianMs: figure.calls[0].elapsedMs, runs: 1 },
     ];
-  } finally {
-    await browser.close();
-    server.close();
-  }
+    return rows;
+  });
 }
 
 /** The section of docs/benchmarks.md this script owns (scripts/lib/kept-sections.ts). */

@@ -16,6 +16,7 @@ import { backendFromQuery, defaultBases } from './figure-props';
 import type { GalleryIndexFile } from './gallery-index';
 import { el, field } from './live-figure';
 import { paint } from './saliency-view';
+import { whenNear } from './when-near';
 
 const list = (text: string | null) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const SHIPPED = /^[a-z0-9][a-z0-9-]*$/;
@@ -36,18 +37,22 @@ export class DissectionElement extends HTMLElement {
   private lastFrame?: DissectionFrame;
   private galleries = new Map<string, Promise<GalleryIndexFile | undefined>>();
   private started = false;
+  private stopWaiting?: () => void;
 
   connectedCallback(): void {
-    if (this.started) return;
+    if (this.started || this.stopWaiting) return;
     this.dataset.state = 'idle';
-    const observer = new IntersectionObserver((entries) => {
-      if (!entries.some((e) => e.isIntersecting) || this.started) return;
-      observer.disconnect();
+    this.stopWaiting = whenNear(this, () => {
+      this.stopWaiting = undefined;
       this.started = true;
       this.build();
       void this.pickModel();
-    }, { rootMargin: '300px' });
-    observer.observe(this);
+    });
+  }
+
+  disconnectedCallback(): void {
+    this.stopWaiting?.();
+    this.stopWaiting = undefined;
   }
 
   private attr(name: string, fallback: string): string {

@@ -16,6 +16,7 @@ import { el, fillTargets, frameParts, labelled, paint, renderError, type ViewRef
 import { distanceNote, familiarity, seenRGBA } from './seen-input';
 import { renderThumbs } from './thumbs';
 import { blobToPixels, urlToPixels } from './upload';
+import { whenNear } from './when-near';
 
 export type FigureState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -57,7 +58,7 @@ export abstract class LiveFigure extends HTMLElement {
   protected imageName = '';
   protected target?: number;
   protected readonly fallbackKey = `glimpse-figure-${++counter}`;
-  private observer?: IntersectionObserver;
+  private stopWaiting?: () => void;
   private started = false;
   private firstWait?: CallTiming;
 
@@ -74,19 +75,16 @@ export abstract class LiveFigure extends HTMLElement {
 
   connectedCallback(): void {
     if (!this.dataset.state) this.setState('idle');
-    if (this.started || this.observer) return;
-    this.observer = new IntersectionObserver((entries) => {
-      if (!entries.some((e) => e.isIntersecting)) return;
-      this.observer?.disconnect();
-      this.observer = undefined;
+    if (this.started || this.stopWaiting) return;
+    this.stopWaiting = whenNear(this, () => {
+      this.stopWaiting = undefined;
       void this.start();
-    }, { rootMargin: '300px' });
-    this.observer.observe(this);
+    });
   }
 
   disconnectedCallback(): void {
-    this.observer?.disconnect();
-    this.observer = undefined;
+    this.stopWaiting?.();
+    this.stopWaiting = undefined;
   }
 
   protected setState(state: FigureState): void {

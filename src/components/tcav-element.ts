@@ -16,6 +16,7 @@ import { TCAV_DEFAULTS as D } from './tcav-defaults';
 import { scoreStripSvg, summaryText } from './tcav-view';
 import { blobToPixels } from './upload';
 import type { ImagePixels } from '../workers/protocol';
+import { whenNear } from './when-near';
 
 const list = (text: string | null) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
@@ -30,18 +31,22 @@ export class TcavElement extends HTMLElement {
   private status = el('p', 'gs-status');
   private error = el('p', 'gt-error');
   private started = false;
+  private stopWaiting?: () => void;
 
   connectedCallback(): void {
-    if (this.started) return;
+    if (this.started || this.stopWaiting) return;
     this.dataset.state = 'idle';
-    const observer = new IntersectionObserver((entries) => {
-      if (!entries.some((e) => e.isIntersecting) || this.started) return;
-      observer.disconnect();
+    this.stopWaiting = whenNear(this, () => {
+      this.stopWaiting = undefined;
       this.started = true;
       this.build();
       void this.compute();
-    }, { rootMargin: '300px' });
-    observer.observe(this);
+    });
+  }
+
+  disconnectedCallback(): void {
+    this.stopWaiting?.();
+    this.stopWaiting = undefined;
   }
 
   private build(): void {
