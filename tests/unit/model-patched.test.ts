@@ -12,7 +12,8 @@ import { loadModelFromArtifacts } from '../../src/model/load';
 import { loadModelNode } from '../../src/model/load-node';
 import { windowAxis } from '../../src/model/patched';
 import type { Executor } from '../../src/model/types';
-import { buildFixtures, testImage, type Fixture } from './fixtures/models';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { buildFixtures, saveArtifacts, testImage, type Fixture } from './fixtures/models';
 
 let fixtures: Fixture[];
 
@@ -126,6 +127,31 @@ describe('Executor.patched', () => {
       ex.dispose();
     });
   }
+
+  it("window layers of every geometry: strided 'valid' and 'same' (asymmetric) convs, even and dilated kernels, depthwise, separable, overlapping and average pooling, unfolded BN, leaky ReLU", async () => {
+    let seed = 900;
+    const k = () => ({ kernelInitializer: tfl.initializers.glorotNormal({ seed: seed++ }), biasInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 0.1, seed: seed++ }) });
+    const m = tfl.sequential();
+    m.add(tfl.layers.conv2d({ inputShape: [37, 30, 3], filters: 6, kernelSize: 3, strides: 2, padding: 'valid', activation: 'relu', ...k() }));
+    m.add(tfl.layers.conv2d({ filters: 6, kernelSize: 4, strides: 2, padding: 'same', ...k() }));
+    m.add(tfl.layers.leakyReLU({ alpha: 0.2 }));
+    m.add(tfl.layers.conv2d({ filters: 8, kernelSize: 3, dilationRate: 2, padding: 'same', activation: 'relu', ...k() }));
+    m.add(tfl.layers.maxPooling2d({ poolSize: 3, strides: 1 }));
+    m.add(tfl.layers.depthwiseConv2d({ kernelSize: 3, strides: 2, padding: 'same', depthwiseInitializer: tfl.initializers.glorotNormal({ seed: seed++ }) }));
+    m.add(tfl.layers.batchNormalization({ movingMeanInitializer: tfl.initializers.randomNormal({ mean: 0, stddev: 0.2, seed: seed++ }) }));
+    m.add(tfl.layers.activation({ activation: 'tanh' }));
+    m.add(tfl.layers.separableConv2d({ filters: 5, kernelSize: 2, padding: 'same', activation: 'relu', depthwiseInitializer: tfl.initializers.glorotNormal({ seed: seed++ }), pointwiseInitializer: tfl.initializers.glorotNormal({ seed: seed++ }) }));
+    m.add(tfl.layers.averagePooling2d({ poolSize: 2 }));
+    m.add(tfl.layers.flatten());
+    m.add(tfl.layers.dense({ units: 4, ...k() }));
+    const artifacts = await saveArtifacts(m);
+    m.dispose();
+    const ex = await loadModelFromArtifacts(artifacts, { id: 'geometry' });
+    for (const [i, size] of ([[1, 1], [3, 2], [5, 7], [12, 9]] as Array<[number, number]>).entries()) {
+      expect(check(ex, size, 40 + i)).toBeLessThan(2e-6);
+    }
+    ex.dispose();
+  });
 
   it('takes one image and names the model otherwise', async () => {
     const ex = await loadModelNode('fashion-cnn');
