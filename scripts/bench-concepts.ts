@@ -21,6 +21,7 @@ import { DISSECTION_DIR } from '../src/cli/dissect';
 import { loadModelNode } from '../src/model/load-node';
 import type { BenchRow } from './bench-types';
 import { withBenchPage } from './lib/bench-page';
+import { DISSECTION_FIGURE_DEFAULTS } from '../src/components/dissection-defaults';
 
 const TCAV_TASK = { model: 'shapes-cnn-biased', target: 0, layer: 'relu3', concept: 'cue:circle', runs: 10, perSet: 50, classCount: 100 } as const;
 const TCAV_LABEL = `one TCAV score: ${TCAV_TASK.model}, circle, ${TCAV_TASK.concept} @ ${TCAV_TASK.layer}, 10 + 10 null runs`;
@@ -111,10 +112,32 @@ export async function benchTcavChromium(runs = 3): Promise<BenchRow[]> {
   });
 }
 
+/**
+ * The live dissection figure's default request (components/dissection-defaults.ts: shapes-cnn
+ * conv2, 2,000 probe images, overlays of the first 12 units) in headless Chromium's compute worker
+ * on wasm, dissected live (no cache): the worker's elapsedMs, a fresh worker's first call.
+ */
+export async function benchDissectionChromium(): Promise<BenchRow> {
+  const D = DISSECTION_FIGURE_DEFAULTS;
+  return withBenchPage('glimpseDissect', async (page) => {
+    type Calls = { report: { backend: string }; calls: Array<{ elapsedMs: number; source: string }> };
+    const request = { model: D.models[0], layer: D.layer, count: D.count, overlays: D.units };
+    const { report, calls } = await page.evaluate(
+      ([r]) => (window as unknown as { glimpseDissect(r: unknown, n: number): Promise<Calls> }).glimpseDissect(r, 1),
+      [request] as const,
+    );
+    if (report.backend !== 'wasm' || calls[0].source !== 'live') throw new Error(`the bench page dissected on '${report.backend}' from '${calls[0].source}'; expected wasm, live`);
+    return {
+      environment: 'chromium', backend: 'wasm', model: request.model, task: `live dissection figure: ${request.layer}, ${request.count.toLocaleString('en')} probe images, ${request.overlays} units with overlays (fresh worker)`,
+      medianMs: calls[0].elapsedMs, runs: 1,
+    };
+  });
+}
+
 /** The section of docs/benchmarks.md this script owns (scripts/lib/kept-sections.ts). */
 export async function conceptsSection(o: { log?: (line: string) => void } = {}): Promise<string> {
   const before = loadavg()[0];
-  const rows = [await benchDissection(o.log), ...(await benchTcavNode(3, o.log)), ...(await benchTcavChromium(3))];
+  const rows = [await benchDissection(o.log), await benchDissectionChromium(), ...(await benchTcavNode(3, o.log)), ...(await benchTcavChromium(3))];
   const cpu = cpus();
   return [
     '<!-- concepts:start (scripts/bench-concepts.ts; glimpse bench --concepts-only replaces it) -->',

@@ -1,8 +1,9 @@
 /**
  * The live dissection figure's defaults, shared by DissectionFigure.astro (which writes them as
  * attributes), dissection-element.ts (which falls back to them in a script-tag embed) and the
- * build's figure check. `count`: 2,000 probe images, about 7 s for one layer of shapes-cnn in
- * Chromium on wasm on the 2-core build machine (docs/concepts.md, "Live dissection").
+ * build's figure check. `count`: 2,000 probe images, 7-12 s for one layer of shapes-cnn in
+ * Chromium on wasm on the 2-core build machine (docs/concepts.md, "Live dissection"; the bench's
+ * "Concepts" section times conv2).
  */
 export const DISSECTION_FIGURE_DEFAULTS = {
   models: ['shapes-cnn', 'shapes-cnn-biased'],
