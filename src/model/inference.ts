@@ -148,11 +148,8 @@ function plainWindow(model: string, node: LayerNode): WindowForm | undefined {
   };
 }
 
-/**
- * The logits of `x` through `program` (inside the caller's tidy): only the steps the logits depend
- * on, in order. `skipActivation`: the logits step's own softmax is left out (pre-softmax logits).
- */
-export function runInference(program: InferenceProgram, x: tf.Tensor4D, inputName: string, logitsName: string, skipActivation: boolean): tf.Tensor2D {
+/** Step indices by name, the logits step's index and which steps the logits depend on. */
+export function logitsPlan(program: InferenceProgram, logitsName: string): { index: Map<string, number>; logits: number; needed: boolean[] } {
   const { steps } = program;
   const index = new Map(steps.map((s, i) => [s.name, i]));
   const logits = index.get(program.aliases.get(logitsName) ?? logitsName)!;
@@ -161,6 +158,16 @@ export function runInference(program: InferenceProgram, x: tf.Tensor4D, inputNam
   for (let i = steps.length - 1; i >= 0; i--) {
     if (needed[i]) steps[i].inputs.forEach((name) => { needed[index.get(name)!] = true; });
   }
+  return { index, logits, needed };
+}
+
+/**
+ * The logits of `x` through `program` (inside the caller's tidy): only the steps the logits depend
+ * on, in order. `skipActivation`: the logits step's own softmax is left out (pre-softmax logits).
+ */
+export function runInference(program: InferenceProgram, x: tf.Tensor4D, inputName: string, logitsName: string, skipActivation: boolean): tf.Tensor2D {
+  const { steps } = program;
+  const { index, logits, needed } = logitsPlan(program, logitsName);
   const values = new Array<tf.Tensor | undefined>(steps.length);
   for (let i = 0; i <= logits; i++) {
     if (!needed[i]) continue;

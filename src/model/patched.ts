@@ -12,7 +12,7 @@
  * rounding (tests/unit/model-patched.test.ts); the work saved is the area outside the windows.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import type { InferenceProgram, WindowForm } from './inference';
+import { logitsPlan, type InferenceProgram, type WindowForm } from './inference';
 import { applyActivation } from './ops/activations';
 
 /** Copies of the image, each with one window replaced. */
@@ -132,13 +132,7 @@ function local(x: Windowed, form: Extract<WindowForm, { kind: 'local' }>, outSha
  */
 export function patchScorer(program: InferenceProgram, x: tf.Tensor4D, inputName: string, logitsName: string, skipActivation: boolean): PatchScorer {
   const { steps } = program;
-  const index = new Map(steps.map((s, i) => [s.name, i]));
-  const logits = index.get(program.aliases.get(logitsName) ?? logitsName)!;
-  const needed = new Array<boolean>(steps.length).fill(false);
-  needed[logits] = true;
-  for (let i = steps.length - 1; i >= 0; i--) {
-    if (needed[i]) steps[i].inputs.forEach((name) => { needed[index.get(name)!] = true; });
-  }
+  const { index, logits, needed } = logitsPlan(program, logitsName);
   const input = index.get(inputName)!;
   // The image's activation of every rank-4 step, as [h, w, c] values (what a window is pasted over).
   const base = new Array<{ data: Float32Array; shape: number[] } | undefined>(steps.length);

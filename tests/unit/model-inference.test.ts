@@ -11,7 +11,7 @@ import { loadModelFromArtifacts } from '../../src/model/load';
 import { loadModelNode } from '../../src/model/load-node';
 import type { Executor } from '../../src/model/types';
 import { getMethod } from '../../src/methods/registry';
-import { buildFixtures, testImage, type Fixture } from './fixtures/models';
+import { buildFixtures, relError, testImage, type Fixture } from './fixtures/models';
 
 let fixtures: Fixture[];
 
@@ -20,16 +20,6 @@ beforeAll(async () => {
   fixtures = await buildFixtures();
 });
 
-/** max |a - b| / max |b|. */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let err = 0;
-  for (let i = 0; i < b.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-  }
-  return err / Math.max(scale, 1e-12);
-}
 
 function compare(ex: Executor, x: tf.Tensor4D): number {
   const inferred = tf.tidy(() => ex.infer!(x));

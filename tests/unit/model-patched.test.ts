@@ -13,7 +13,7 @@ import { loadModelNode } from '../../src/model/load-node';
 import { windowAxis } from '../../src/model/patched';
 import type { Executor } from '../../src/model/types';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { buildFixtures, saveArtifacts, testImage, type Fixture } from './fixtures/models';
+import { buildFixtures, relError, saveArtifacts, testImage, type Fixture } from './fixtures/models';
 
 let fixtures: Fixture[];
 
@@ -22,15 +22,6 @@ beforeAll(async () => {
   fixtures = await buildFixtures();
 });
 
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let scale = 0;
-  let err = 0;
-  for (let i = 0; i < b.length; i++) {
-    scale = Math.max(scale, Math.abs(b[i]));
-    err = Math.max(err, Math.abs(a[i] - b[i]));
-  }
-  return err / Math.max(scale, 1e-12);
-}
 
 /** Windows of side `size` at the four corners, mid-edges and inside, filled with values from `seed`. */
 function windows(h: number, w: number, c: number, size: [number, number], seed: number) {
