@@ -22,7 +22,6 @@ import { channel } from '../src/synthesis/objectives';
 import { optimize } from '../src/synthesis/optimize';
 import { machineInfo, median, timeMedian } from './bench';
 import type { BenchRow } from './bench-types';
-import { withBenchPage } from './lib/bench-page';
 
 export const PEER_TASKS = ['forward (batch 1)', 'vanilla-gradient', 'occlusion', 'rise, 2,000 masks', 'feature vis: one Lucid step'] as const;
 export type PeerTask = (typeof PEER_TASKS)[number];
@@ -90,8 +89,8 @@ async function glimpseTask(model: Executor, input: tf.Tensor4D, task: PeerTask, 
   }
 }
 
-function torchTask(python: string, id: string, task: PeerTask, runs: number, threads = 1): { ms: number; version: string } {
-  const out = execFileSync(python, [join(REPO_ROOT, 'scripts/bench_torch.py'), '--runs', String(runs), '--models', id, '--tasks', task, '--threads', String(threads)],
+function torchTask(python: string, id: string, task: PeerTask, runs: number): { ms: number; version: string } {
+  const out = execFileSync(python, [join(REPO_ROOT, 'scripts/bench_torch.py'), '--runs', String(runs), '--models', id, '--tasks', task],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], maxBuffer: 1 << 20 });
   const parsed = JSON.parse(out) as { torch: string; rows: Array<{ ms: number }> };
   return { ms: parsed.rows[0].ms, version: parsed.torch };
@@ -141,39 +140,6 @@ export function renderPeer(lines: string[], torch: string, loads: { start: numbe
     '<!-- pytorch-peer:end -->',
     '',
   ].join('\n');
-}
-
-/**
- * RISE-2000 in the page: headless Chromium's compute worker on wasm, served cross-origin isolated
- * as scripts/serve.mjs serves the site (so on every core; src/workers/wasm-paths.ts), against
- * PyTorch on one thread and on as many threads as the page used; alternating rounds, medians.
- */
-async function pageRise(python: string, models: string[], runs: number, rounds: number, log: (line: string) => void): Promise<string[]> {
-  const task: PeerTask = 'rise, 2,000 masks';
-  return withBenchPage('glimpseBench', async (page) => {
-    const lines: string[] = [];
-    for (const id of models) {
-      const ours: number[] = [];
-      const one: number[] = [];
-      const many: number[] = [];
-      let threads = 1;
-      for (let round = 0; round < rounds; round++) {
-        const r = await page.evaluate(
-          ([m, n]) => (window as unknown as { glimpseBench(a: string, b: string, c: number): Promise<{ report: { backend: string; threads?: number }; timings: { methodMs: number } }> }).glimpseBench(m, 'rise', n),
-          [id, runs] as const,
-        );
-        if (r.report.backend !== 'wasm') throw new Error(`the bench page ran on '${r.report.backend}'; expected wasm`);
-        threads = r.report.threads ?? 1;
-        ours.push(r.timings.methodMs);
-        one.push(torchTask(python, id, task, runs).ms);
-        many.push(torchTask(python, id, task, runs, threads).ms);
-      }
-      const [g, t1, tn] = [median(ours), median(one), median(many)];
-      log(`peer page ${id} rise: chromium wasm ${threads} threads ${g.toFixed(1)} ms, pytorch 1 thread ${t1.toFixed(1)} ms, ${threads} threads ${tn.toFixed(1)} ms`);
-      lines.push(`| ${id} | ${task} | ${threads} | ${g.toFixed(1)} | ${t1.toFixed(1)} | ${(g / t1).toFixed(2)} | ${tn.toFixed(1)} | ${(g / tn).toFixed(2)} |`);
-    }
-    return lines;
-  });
 }
 
 export async function benchPeer(options: PeerOptions = {}): Promise<PeerResult> {
@@ -239,17 +205,6 @@ export async function benchPeer(options: PeerOptions = {}): Promise<PeerResult> 
       'each layer recomputes only what a patch reaches); RISE\'s masks cover the whole image, so there is nothing to skip.',
     );
   }
-  const page = await pageRise(python, options.models ?? ['fashion-cnn', 'shapes-cnn'], 3, 3, log);
-  after.push(
-    '',
-    'In the page: RISE in headless Chromium\'s compute worker on wasm, the site served cross-origin isolated (scripts/serve.mjs),',
-    'so on every core (src/workers/wasm-paths.ts); against PyTorch on one thread and on as many threads as the page used;',
-    '3 alternating rounds of 3 runs, medians.',
-    '',
-    '| Model | Task | Page threads | Page wasm (ms) | PyTorch 1 thread (ms) | Ratio | PyTorch, same threads (ms) | Ratio |',
-    '|---|---|--:|--:|--:|--:|--:|--:|',
-    ...page,
-  );
   return { rows, notes, markdown: renderPeer(table, torchVersion, { start, end: load1(), rounds, machine: `${m.date} on ${m.cpu}, ${m.cores} cores, Node ${m.node}, tfjs ${m.tfjs} wasm, PyTorch ${torchVersion} (${python})` }, after) };
 }
 

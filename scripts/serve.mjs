@@ -18,13 +18,6 @@ const MIME = {
   '.xml': 'application/xml; charset=utf-8', '.woff2': 'font/woff2',
 };
 
-/** Headers that make the site cross-origin isolated (docs/embedding.md, "Threads"). */
-export const ISOLATION = {
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-embedder-policy': 'require-corp',
-  'cross-origin-resource-policy': 'cross-origin',
-};
-
 /** A request the server refuses before touching the file system (answered with its status). */
 class BadRequest extends Error {}
 
@@ -81,9 +74,6 @@ function listen(root, port, host) {
         // Figures and models may be used from pages Glimpse did not build (embeds).
         'access-control-allow-origin': '*',
         'cache-control': 'no-cache',
-        // Cross-origin isolation: the compute worker's wasm kernels may then use every core
-        // (src/workers/wasm-paths.ts). CORP lets pages on other origins embed what we serve.
-        ...ISOLATION,
       });
       createReadStream(file).on('error', () => res.destroy()).pipe(res);
     } catch (err) {

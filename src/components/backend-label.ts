@@ -4,11 +4,10 @@
  */
 import type { BackendReport } from '../workers/protocol';
 
-/** "computed on webgl in 12 ms", "computed on wasm (4 threads) in 80 ms". */
-export function backendLabel(report: Pick<BackendReport, 'backend' | 'threads'>, elapsedMs: number): string {
+/** "computed on webgl in 12 ms". */
+export function backendLabel(report: Pick<BackendReport, 'backend'>, elapsedMs: number): string {
   const ms = elapsedMs < 10 ? elapsedMs.toFixed(1) : String(Math.round(elapsedMs));
-  const threads = (report.threads ?? 1) > 1 ? ` (${report.threads} threads)` : '';
-  return `computed on ${report.backend}${threads} in ${ms} ms`;
+  return `computed on ${report.backend} in ${ms} ms`;
 }
 
 /** One line per backend tried before the chosen one: "webgpu unavailable: navigator.gpu is undefined". */

@@ -106,19 +106,13 @@ async function attempt(backend: BackendName, automatic: boolean): Promise<Backen
   }
 }
 
-/** The threads XNNPACK's pool runs on (the wasm backend's own count; 1 when it has none). */
-function wasmThreadCount(): number {
-  const module = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm;
-  return Math.max(1, module?.tfjs?.getThreadsCount?.() ?? 1);
-}
-
 /** Tries backends in order until one works; throws when none does (cpu always should). */
 export async function selectBackend(preferred?: BackendName): Promise<BackendReport> {
   const tried: BackendAttempt[] = [];
   for (const backend of backendOrder(preferred)) {
     const result = await attempt(backend, backend !== preferred);
     tried.push(result);
-    if (result.ok) return { backend, tried, ...(backend === 'wasm' ? { threads: wasmThreadCount() } : {}) };
+    if (result.ok) return { backend, tried };
   }
   throw new Error(`no tfjs backend works here: ${tried.map((t) => `${t.backend}: ${t.reason}`).join('; ')}`);
 }

@@ -29,8 +29,6 @@ export interface BackendReport {
   backend: BackendName;
   /** Every backend tried, in order, up to and including the one chosen. */
   tried: BackendAttempt[];
-  /** wasm: the threads its kernels run on (more than 1 only in a cross-origin isolated page; wasm-paths.ts). */
-  threads?: number;
 }
 
 /** Pixels already at the model's input size, row-major, 0..255. */

@@ -2,7 +2,6 @@
 // the thumbnail window, top-k, sample slicing and error wording. Numbers are worked out by hand.
 import { describe, expect, it } from 'vitest';
 import { backendDetails, backendLabel } from '../../src/components/backend-label';
-import { wasmThreads } from '../../src/workers/wasm-threads';
 import { describeError } from '../../src/components/error-message';
 import { computeOrder } from '../../src/components/grid-order';
 import { listMethods } from '../../src/methods/registry';
@@ -53,17 +52,7 @@ describe('backendLabel', () => {
     expect(backendLabel(report, 12.4)).toBe('computed on webgl in 12 ms');
     expect(backendDetails(report)).toEqual(['webgpu unavailable: navigator.gpu is undefined']);
     expect(backendLabel({ backend: 'wasm' }, 3.14159)).toBe('computed on wasm in 3.1 ms');
-    expect(backendLabel({ backend: 'wasm', threads: 1 }, 80)).toBe('computed on wasm in 80 ms');
-    expect(backendLabel({ backend: 'wasm', threads: 4 }, 80.4)).toBe('computed on wasm (4 threads) in 80 ms');
     expect(backendDetails({ backend: 'wasm', tried: [{ backend: 'wasm', ok: true }] })).toEqual([]);
-  });
-
-  it('wasm threads: every logical core (at most 8) when cross-origin isolated, else 1', () => {
-    expect(wasmThreads({ crossOriginIsolated: true, navigator: { hardwareConcurrency: 2 } })).toBe(2);
-    expect(wasmThreads({ crossOriginIsolated: true, navigator: { hardwareConcurrency: 16 } })).toBe(8);
-    expect(wasmThreads({ crossOriginIsolated: false, navigator: { hardwareConcurrency: 16 } })).toBe(1);
-    expect(wasmThreads({ navigator: { hardwareConcurrency: 4 } })).toBe(1);
-    expect(wasmThreads({ crossOriginIsolated: true, navigator: {} })).toBe(1);
   });
 });
 

@@ -18,13 +18,13 @@ let server: Server;
 let port: number;
 
 /** A raw GET that sends `path` exactly as given (no URL normalisation, like curl --path-as-is). */
-function get(path: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function get(path: string): Promise<{ status: number; body: string }> {
   return new Promise((done, fail) => {
     const req = request({ host: '127.0.0.1', port, path, method: 'GET', agent: false }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk) => { body += chunk; });
-      res.on('end', () => done({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      res.on('end', () => done({ status: res.statusCode ?? 0, body }));
     });
     req.on('error', fail);
     req.end();
@@ -52,15 +52,6 @@ afterAll(async () => {
 });
 
 describe('serve.mjs', () => {
-  it('serves every file cross-origin isolated (COOP + COEP) and embeddable by other origins (CORP, CORS)', async () => {
-    const r = await get('/inner/page.html');
-    expect(r.status).toBe(200);
-    expect(r.headers['cross-origin-opener-policy']).toBe('same-origin');
-    expect(r.headers['cross-origin-embedder-policy']).toBe('require-corp');
-    expect(r.headers['cross-origin-resource-policy']).toBe('cross-origin');
-    expect(r.headers['access-control-allow-origin']).toBe('*');
-  });
-
   it('answers a malformed percent-encoding with 400 and keeps serving', async () => {
     for (const path of ['/%', '/%E0%A4%A', '/a%zz', '/%C0%AF']) {
       const { status } = await get(path);
@@ -70,7 +61,7 @@ describe('serve.mjs', () => {
   });
 
   it('serves files and index pages inside the root, also through an inside symlink', async () => {
-    expect(await get('/')).toMatchObject({ status: 200, body: '<p>home</p>' });
+    expect(await get('/')).toEqual({ status: 200, body: '<p>home</p>' });
     expect((await get('/inner/page')).body).toBe('<p>inner</p>');
     expect((await get('/alias.html')).body).toBe('<p>inner</p>');
   });
