@@ -162,18 +162,28 @@ export function logitsPlan(program: InferenceProgram, logitsName: string): { ind
 }
 
 /**
+ * Step `s` on its inputs with its activation after the core; `rawLogits`: this is the logits step
+ * and its own softmax is left out (pre-softmax logits).
+ */
+export function applyStep(s: Compiled, inputs: tf.Tensor[], rawLogits: boolean): tf.Tensor {
+  const y = s.step.core(inputs, 'gradient');
+  return rawLogits ? y : applyActivation(s.step.activation, y, 'gradient');
+}
+
+/**
  * The logits of `x` through `program` (inside the caller's tidy): only the steps the logits depend
  * on, in order. `skipActivation`: the logits step's own softmax is left out (pre-softmax logits).
+ * `onValue` sees each step's output as it is made (patched.ts keeps the image's activations).
  */
-export function runInference(program: InferenceProgram, x: tf.Tensor4D, inputName: string, logitsName: string, skipActivation: boolean): tf.Tensor2D {
+export function runInference(program: InferenceProgram, x: tf.Tensor4D, inputName: string, logitsName: string, skipActivation: boolean, onValue?: (step: number, value: tf.Tensor) => void): tf.Tensor2D {
   const { steps } = program;
   const { index, logits, needed } = logitsPlan(program, logitsName);
   const values = new Array<tf.Tensor | undefined>(steps.length);
   for (let i = 0; i <= logits; i++) {
     if (!needed[i]) continue;
     const s = steps[i];
-    const y = s.name === inputName ? s.step.core([x], 'gradient') : s.step.core(s.inputs.map((name) => values[index.get(name)!]!), 'gradient');
-    values[i] = i === logits && skipActivation ? y : applyActivation(s.step.activation, y, 'gradient');
+    values[i] = applyStep(s, s.name === inputName ? [x] : s.inputs.map((name) => values[index.get(name)!]!), i === logits && skipActivation);
+    onValue?.(i, values[i]!);
   }
   return values[logits] as tf.Tensor2D;
 }

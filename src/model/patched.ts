@@ -12,7 +12,7 @@
  * rounding (tests/unit/model-patched.test.ts); the work saved is the area outside the windows.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { logitsPlan, type InferenceProgram, type WindowForm } from './inference';
+import { applyStep, logitsPlan, runInference, type InferenceProgram, type WindowForm } from './inference';
 import { applyActivation } from './ops/activations';
 
 /** Copies of the image, each with one window replaced. */
@@ -32,14 +32,15 @@ export interface PatchScorer {
   dispose(): void;
 }
 
-/** A batch's activation at one layer: the image's, with a window of each copy's own. */
+/** The image's activation at one step: [h, w, c] values and that shape. */
+interface Base {
+  data: Float32Array;
+  shape: number[];
+}
+
+/** A batch's activation at one step: the image's (its Base), with a window of each copy's own. */
 interface Windowed {
   kind: 'window';
-  /** The image's activation [h, w, c]. */
-  base: Float32Array;
-  h: number;
-  w: number;
-  c: number;
   rows: Int32Array;
   cols: Int32Array;
   rh: number;
@@ -69,8 +70,9 @@ export function windowAxis(inSize: number, outSize: number, k: number, s: number
 }
 
 /** Each copy's input crop: the image's activation, the copy's window over it, zeros off the edge. */
-function crops(x: Windowed, cropRows: Int32Array, cropCols: Int32Array, ch: number, cw: number): Float32Array {
-  const { base, h, w, c, rows, cols, rh, rw, values } = x;
+function crops(image: Base, x: Windowed, cropRows: Int32Array, cropCols: Int32Array, ch: number, cw: number): Float32Array {
+  const { data: base, shape: [h, w, c] } = image;
+  const { rows, cols, rh, rw, values } = x;
   const n = rows.length;
   const out = new Float32Array(n * ch * cw * c);
   for (let k = 0; k < n; k++) {
@@ -106,24 +108,27 @@ function read(t: tf.Tensor): Float32Array {
 }
 
 /** The full activations [count, h, w, c] of a windowed state. */
-function materialize(x: Windowed): tf.Tensor4D {
-  const { h, w, c } = x;
-  return tf.tensor4d(crops(x, new Int32Array(x.rows.length), new Int32Array(x.rows.length), h, w), [x.rows.length, h, w, c]);
+function materialize(image: Base, x: Windowed): tf.Tensor4D {
+  const [h, w, c] = image.shape;
+  const n = x.rows.length;
+  return tf.tensor4d(crops(image, x, new Int32Array(n), new Int32Array(n), h, w), [n, h, w, c]);
 }
 
-function local(x: Windowed, form: Extract<WindowForm, { kind: 'local' }>, outShape: number[], activation: string): Windowed {
+/** A local step's windows from its input's (`outShape`: the step's output [h, w, c]). */
+function local(image: Base, x: Windowed, form: Extract<WindowForm, { kind: 'local' }>, outShape: number[], activation: string): Windowed {
+  const [h, w, c] = image.shape;
   const [oh, ow, oc] = outShape;
   const along = (inSize: number, outSize: number, i: 0 | 1, starts: Int32Array, r: number) => windowAxis(inSize, outSize, form.kernel[i], form.strides[i], form.dilations[i], form.padding, starts, r);
-  const ry = along(x.h, oh, 0, x.rows, x.rh);
-  const rx = along(x.w, ow, 1, x.cols, x.rw);
+  const ry = along(h, oh, 0, x.rows, x.rh);
+  const rx = along(w, ow, 1, x.cols, x.rw);
   const n = x.rows.length;
-  const input = crops(x, ry.crop, rx.crop, ry.cropLength, rx.cropLength);
-  const y = tf.tidy(() => applyActivation(activation, form.valid(tf.tensor4d(input, [n, ry.cropLength, rx.cropLength, x.c])), 'gradient'));
+  const input = crops(image, x, ry.crop, rx.crop, ry.cropLength, rx.cropLength);
+  const y = tf.tidy(() => applyActivation(activation, form.valid(tf.tensor4d(input, [n, ry.cropLength, rx.cropLength, c])), 'gradient'));
   const values = read(y);
   if (y.shape[1] !== ry.length || y.shape[2] !== rx.length || y.shape[3] !== oc) {
     throw new Error(`patched inference: a ${ry.cropLength}x${rx.cropLength} crop gave [${y.shape.join(', ')}], expected [${n}, ${ry.length}, ${rx.length}, ${oc}]`);
   }
-  return { kind: 'window', base: new Float32Array(0), h: oh, w: ow, c: oc, rows: ry.out, cols: rx.out, rh: ry.length, rw: rx.length, values };
+  return { kind: 'window', rows: ry.out, cols: rx.out, rh: ry.length, rw: rx.length, values };
 }
 
 /**
@@ -134,36 +139,29 @@ export function patchScorer(program: InferenceProgram, x: tf.Tensor4D, inputName
   const { steps } = program;
   const { index, logits, needed } = logitsPlan(program, logitsName);
   const input = index.get(inputName)!;
-  // The image's activation of every rank-4 step, as [h, w, c] values (what a window is pasted over).
-  const base = new Array<{ data: Float32Array; shape: number[] } | undefined>(steps.length);
+  // The image's activation of every rank-4 step (what a window is pasted over); nothing returned
+  // from the tidy, the activations stay in `base` as plain values.
+  const base = new Array<Base | undefined>(steps.length);
   tf.tidy(() => {
-    const values = new Array<tf.Tensor | undefined>(steps.length);
-    for (let i = 0; i <= logits; i++) {
-      if (!needed[i]) continue;
-      const s = steps[i];
-      const y = i === input ? s.step.core([x], 'gradient') : s.step.core(s.inputs.map((name) => values[index.get(name)!]!), 'gradient');
-      values[i] = i === logits && skipActivation ? y : applyActivation(s.step.activation, y, 'gradient');
-      if (values[i]!.rank === 4) base[i] = { data: values[i]!.dataSync() as Float32Array, shape: values[i]!.shape.slice(1) };
-    }
-    // Nothing returned: the activations stay in `base` as plain values.
+    runInference(program, x, inputName, logitsName, skipActivation, (i, value) => {
+      if (value.rank === 4) base[i] = { data: value.dataSync() as Float32Array, shape: value.shape.slice(1) };
+    });
   });
 
   return {
     logits(batch) {
       const n = batch.corners.length / 2;
       const [rh, rw] = batch.size;
-      const image = base[input]!;
       const states = new Array<State | undefined>(steps.length);
       states[input] = {
-        kind: 'window', base: image.data, h: image.shape[0], w: image.shape[1], c: image.shape[2],
-        rows: Int32Array.from({ length: n }, (_, k) => batch.corners[2 * k]), cols: Int32Array.from({ length: n }, (_, k) => batch.corners[2 * k + 1]),
+        kind: 'window', rows: Int32Array.from({ length: n }, (_, k) => batch.corners[2 * k]), cols: Int32Array.from({ length: n }, (_, k) => batch.corners[2 * k + 1]),
         rh, rw, values: batch.values,
       };
       const made: tf.Tensor[] = [];
       const full = (i: number): tf.Tensor => {
         const st = states[i]!;
         if (st.kind === 'full') return st.t;
-        const t = materialize({ ...st, base: base[i]!.data });
+        const t = materialize(base[i]!, st);
         made.push(t);
         states[i] = { kind: 'full', t };
         return t;
@@ -176,19 +174,16 @@ export function patchScorer(program: InferenceProgram, x: tf.Tensor4D, inputName
           const form = program.windows.get(s.name);
           const st = from.length === 1 ? states[from[0]]! : undefined;
           if (st?.kind === 'window' && form !== undefined && base[i] !== undefined && i !== logits) {
-            const x0 = { ...st, base: base[from[0]]!.data };
-            if (form.kind === 'local') states[i] = local(x0, form, base[i]!.shape, s.step.activation);
+            const image = base[from[0]]!;
+            if (form.kind === 'local') states[i] = local(image, st, form, base[i]!.shape, s.step.activation);
             else {
-              const values = read(tf.tidy(() => applyActivation(s.step.activation, s.step.core([tf.tensor4d(st.values, [n, st.rh, st.rw, st.c])], 'gradient'), 'gradient')));
-              states[i] = { ...st, base: new Float32Array(0), c: base[i]!.shape[2], values };
+              const values = read(tf.tidy(() => applyStep(s, [tf.tensor4d(st.values, [n, st.rh, st.rw, image.shape[2]])], false)));
+              states[i] = { ...st, values };
             }
             continue;
           }
           const inputs = from.map(full);
-          const y = tf.tidy(() => {
-            const core = s.step.core(inputs, 'gradient');
-            return i === logits && skipActivation ? core : applyActivation(s.step.activation, core, 'gradient');
-          });
+          const y = tf.tidy(() => applyStep(s, inputs, i === logits && skipActivation));
           made.push(y);
           states[i] = { kind: 'full', t: y };
         }
