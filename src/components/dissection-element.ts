@@ -16,12 +16,12 @@ import { backendFromQuery, defaultBases } from './figure-props';
 import type { GalleryIndexFile } from './gallery-index';
 import { el, field } from './live-figure';
 import { paint } from './saliency-view';
-import { whenNear } from './when-near';
+import { StartsWhenNear } from './when-near';
 
 const list = (text: string | null) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 const SHIPPED = /^[a-z0-9][a-z0-9-]*$/;
 
-export class DissectionElement extends HTMLElement {
+export class DissectionElement extends StartsWhenNear {
   /** The last result shown (read by the e2e test). */
   lastResult?: DissectionResponse;
   private selects?: Record<'model' | 'layer' | 'count', HTMLSelectElement>;
@@ -36,23 +36,10 @@ export class DissectionElement extends HTMLElement {
   private running?: Running<DissectionResponse>;
   private lastFrame?: DissectionFrame;
   private galleries = new Map<string, Promise<GalleryIndexFile | undefined>>();
-  private started = false;
-  private stopWaiting?: () => void;
 
-  connectedCallback(): void {
-    if (this.started || this.stopWaiting) return;
-    this.dataset.state = 'idle';
-    this.stopWaiting = whenNear(this, () => {
-      this.stopWaiting = undefined;
-      this.started = true;
-      this.build();
-      void this.pickModel();
-    });
-  }
-
-  disconnectedCallback(): void {
-    this.stopWaiting?.();
-    this.stopWaiting = undefined;
+  protected begin(): void {
+    this.build();
+    void this.pickModel();
   }
 
   private attr(name: string, fallback: string): string {

@@ -16,7 +16,7 @@ import { el, fillTargets, frameParts, labelled, paint, renderError, type ViewRef
 import { distanceNote, familiarity, seenRGBA } from './seen-input';
 import { renderThumbs } from './thumbs';
 import { blobToPixels, urlToPixels } from './upload';
-import { whenNear } from './when-near';
+import { StartsWhenNear } from './when-near';
 
 export type FigureState = 'idle' | 'loading' | 'ready' | 'error';
 
@@ -46,7 +46,7 @@ export function buildFrame(root: HTMLElement): FrameRefs {
   return { ...parts, controls };
 }
 
-export abstract class LiveFigure extends HTMLElement {
+export abstract class LiveFigure extends StartsWhenNear {
   protected props?: FigureProps;
   protected refs?: FrameRefs;
   protected summary?: ModelSummary;
@@ -58,8 +58,6 @@ export abstract class LiveFigure extends HTMLElement {
   protected imageName = '';
   protected target?: number;
   protected readonly fallbackKey = `glimpse-figure-${++counter}`;
-  private stopWaiting?: () => void;
-  private started = false;
   private firstWait?: CallTiming;
 
   /** The figure's DOM skeleton; <glimpse-saliency> draws its own (saliency-view.ts). */
@@ -73,18 +71,12 @@ export abstract class LiveFigure extends HTMLElement {
   /** Recomputes what the figure shows for the current model, image and class. */
   protected abstract compute(): Promise<void>;
 
-  connectedCallback(): void {
-    if (!this.dataset.state) this.setState('idle');
-    if (this.started || this.stopWaiting) return;
-    this.stopWaiting = whenNear(this, () => {
-      this.stopWaiting = undefined;
-      void this.start();
-    });
+  protected markIdle(): void {
+    this.setState('idle');
   }
 
-  disconnectedCallback(): void {
-    this.stopWaiting?.();
-    this.stopWaiting = undefined;
+  protected begin(): void {
+    void this.start();
   }
 
   protected setState(state: FigureState): void {
@@ -97,7 +89,6 @@ export abstract class LiveFigure extends HTMLElement {
   }
 
   private async start(): Promise<void> {
-    this.started = true;
     let error: unknown;
     try {
       this.props = parseFigureProps(this, location.href, this.fallbackKey);

@@ -16,11 +16,11 @@ import { TCAV_DEFAULTS as D } from './tcav-defaults';
 import { scoreStripSvg, summaryText } from './tcav-view';
 import { blobToPixels } from './upload';
 import type { ImagePixels } from '../workers/protocol';
-import { whenNear } from './when-near';
+import { StartsWhenNear } from './when-near';
 
 const list = (text: string | null) => (text ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 
-export class TcavElement extends HTMLElement {
+export class TcavElement extends StartsWhenNear {
   /** The last result shown (read by the e2e test). */
   lastResult?: TcavResponse;
   private upload?: { name: string; images: ImagePixels[] };
@@ -30,23 +30,10 @@ export class TcavElement extends HTMLElement {
   private directions = el('div', 'gt-directions');
   private status = el('p', 'gs-status');
   private error = el('p', 'gt-error');
-  private started = false;
-  private stopWaiting?: () => void;
 
-  connectedCallback(): void {
-    if (this.started || this.stopWaiting) return;
-    this.dataset.state = 'idle';
-    this.stopWaiting = whenNear(this, () => {
-      this.stopWaiting = undefined;
-      this.started = true;
-      this.build();
-      void this.compute();
-    });
-  }
-
-  disconnectedCallback(): void {
-    this.stopWaiting?.();
-    this.stopWaiting = undefined;
+  protected begin(): void {
+    this.build();
+    void this.compute();
   }
 
   private build(): void {

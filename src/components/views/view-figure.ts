@@ -8,6 +8,7 @@ import { defaultBases } from '../figure-props';
 import { blobToPixels } from '../upload';
 import { h } from './dom';
 import { viewStore, type Selection, type ViewStore } from './store';
+import { whenNear } from '../when-near';
 
 export abstract class ViewFigure extends HTMLElement {
   protected store!: ViewStore;
@@ -38,13 +39,7 @@ export abstract class ViewFigure extends HTMLElement {
     this.errorBox.hidden = true;
     this.statusLine = h('div', 'gv-status');
     this.replaceChildren(this.body, this.errorBox, this.statusLine);
-    const io = new IntersectionObserver((entries) => {
-      if (entries.some((e) => e.isIntersecting)) {
-        io.disconnect();
-        void this.begin();
-      }
-    }, { rootMargin: '300px' });
-    io.observe(this);
+    whenNear(this, () => void this.begin());
   }
 
   disconnectedCallback(): void {
