@@ -182,9 +182,10 @@ export async function benchPeer(options: PeerOptions = {}): Promise<PeerResult> 
         table.push(`| ${id} | ${task} | ${glimpse.toFixed(1)} | ${torch.ms.toFixed(1)} | ${ratio.toFixed(2)} | ${target ? (ratio <= 1 ? '<= 1: met' : '<= 1: missed') : ''} |`);
         log(`peer ${id} ${task}: glimpse wasm ${glimpse.toFixed(1)} ms, pytorch ${torch.ms.toFixed(1)} ms, ratio ${ratio.toFixed(2)}${verdict}`);
         if (task === 'rise, 2,000 masks') {
-          const macs = multiplyAdds(model) * 2000;
+          const perImage = multiplyAdds(model);
+          const macs = perImage * 2000;
           const rate = (ms: number) => (macs / (ms / 1000) / 1e9).toFixed(1);
-          after.push(`${id} RISE: 2,000 forward passes of ${(multiplyAdds(model) / 1e6).toFixed(2)} M multiply-adds each (${(macs / 1e9).toFixed(1)} G in all): Glimpse ${rate(glimpse)} G/s, PyTorch ${rate(torch.ms)} G/s.`);
+          after.push(`${id} RISE: 2,000 forward passes of ${(perImage / 1e6).toFixed(2)} M multiply-adds each (${(macs / 1e9).toFixed(1)} G in all): Glimpse ${rate(glimpse)} G/s, PyTorch ${rate(torch.ms)} G/s.`);
         }
         rows.push({
           environment: 'node', backend: 'wasm vs PyTorch', model: id, task, medianMs: glimpse, runs,
