@@ -8,7 +8,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { ModelInfo } from '../model/types';
-import { crop } from './transforms';
+import { crop } from '../model/ops/layout';
 
 export interface ObjectiveInputs {
   /** The optimizer's image, [b, h, w, c] in [0, 1], before transforms. */

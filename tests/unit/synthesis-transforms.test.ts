@@ -11,7 +11,8 @@ import { dirname } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mulberry32 } from '../../src/methods/random';
 import { affineGrid, resampleBilinear } from '../../src/synthesis/resample';
-import { applyTransform, applyTransforms, crop, fitTo, padBorder, standardTransforms } from '../../src/synthesis/transforms';
+import { crop, padBorder } from '../../src/model/ops/layout';
+import { applyTransform, applyTransforms, fitTo, standardTransforms } from '../../src/synthesis/transforms';
 
 beforeAll(async () => {
   setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);

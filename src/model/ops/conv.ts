@@ -11,6 +11,7 @@
  * K - 1 - p before and H + p - (H' - 1) s - 1 after, then run a 'valid' stride-1 correlation.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { padBorder } from './layout';
 import { unaryCustomGrad } from './step';
 
 export type Padding = 'same' | 'valid';
@@ -67,11 +68,8 @@ function prepareDy(dy: tf.Tensor4D, xShape: number[], kh: number, kw: number, g:
   const cols = backwardPads(xShape[2], dy.shape[2], kw, g, 1);
   const u = upsampleWithZeros(dy, g.strides);
   if (!rows.some((p) => p > 0) && !cols.some((p) => p > 0)) return u;
-  // As a 3-D pad of [b, h, w c]: the same zeros, and wasm's 4-D PadV2 copies element by element
-  // (dy [50, 64, 64, 16]: 3.3 ms against 0.54 ms).
-  const [b, h, w, c] = u.shape;
-  const padded = tf.pad(tf.reshape(u, [b, h, w * c]), [[0, 0], rows, [cols[0] * c, cols[1] * c]]);
-  return tf.reshape(padded, [b, h + rows[0] + rows[1], w + cols[0] + cols[1], c]);
+  // A 3-D pad (layout.ts): wasm's 4-D PadV2 took 3.3 ms for dy [50, 64, 64, 16], this 0.54 ms.
+  return padBorder(u, rows, cols, 0);
 }
 
 /**
