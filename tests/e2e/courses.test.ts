@@ -70,7 +70,11 @@ it("computes a lecture figure with the course's default model, and reveals an ex
     let reached = false;
     for (let i = 0; i < 80 && !reached; i++) {
       await page.keyboard.press('Tab');
-      reached = await page.evaluate(() => document.activeElement?.matches('.exercise summary') ?? false);
+      // The answer's own summary: the figure inside the exercise has a <details> of its own (the
+      // backend disclosure), whose summary Tab reaches first once the figure has rendered it.
+      reached = await page.evaluate(
+        () => document.activeElement?.matches('.exercise details.exercise-answer > summary') ?? false,
+      );
     }
     expect(reached, 'Tab never reached the exercise\'s "Show answer"').toBe(true);
     await page.keyboard.press('Enter');
