@@ -140,7 +140,7 @@ async function methodPixels(browser: Browser, base: string, model: string, metho
   }
 }
 
-async function articlePixels(browser: Browser, base: string, workers: number): Promise<ArticlePixels> {
+export async function articlePixels(browser: Browser, base: string, workers: number): Promise<ArticlePixels> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   try {

@@ -128,13 +128,24 @@ export class AttributionGridElement extends LiveFigure {
     // One method at a time: the worker would otherwise interleave them between batches, and each
     // tile's time would include the others'. The perturbation methods (hundreds to thousands of
     // forward passes each) go last, so the other tiles fill in within a second instead of after them.
-    for (const tile of computeOrder(this.tiles, this.methods)) {
-      if (generation !== this.generation) return;
+    // The next tile's request leaves as soon as an answer arrives, before that answer is drawn, so
+    // the worker does not wait on the page between methods.
+    const order = computeOrder(this.tiles, this.methods);
+    const request = (tile: Tile): Promise<ComputeResult> => {
       tile.note.textContent = 'computing…';
-      const request = { ...base, image: { ...base.image, data: base.image.data.slice() }, method: tile.id };
+      const call = client.compute(`${this.key}:${tile.id}`, { ...base, image: { ...base.image, data: base.image.data.slice() }, method: tile.id }, this.priority());
+      call.catch(() => {}); // awaited below, unless a newer generation returns first
+      return call;
+    };
+    let next = order.length ? request(order[0]) : undefined;
+    for (let i = 0; i < order.length; i++) {
+      const tile = order[i];
+      const call = next!;
+      next = undefined;
       try {
-        const result = await client.compute(`${this.key}:${tile.id}`, request, this.priority());
+        const result = await call;
         if (generation !== this.generation) return;
+        if (i + 1 < order.length) next = request(order[i + 1]);
         this.showTile(tile, result, pixels);
         backend = result.backend;
         total += result.elapsedMs;
@@ -143,6 +154,7 @@ export class AttributionGridElement extends LiveFigure {
         if (this.bars) renderBars(this.bars, result.prediction, result.attribution.target);
       } catch (error) {
         if (error instanceof CancelledError || generation !== this.generation) return;
+        if (next === undefined && i + 1 < order.length) next = request(order[i + 1]);
         const shown = describeError(error, this.props, tile.id);
         tile.note.textContent = shown.message;
         tile.box.classList.add('gs-tile-error');

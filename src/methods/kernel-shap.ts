@@ -14,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { now, targetScore, toAttribution } from './common';
-import { fillImage, gridSegments, LIME_FILLS } from './lime';
+import { coalitionCopies, fillImage, gridSegments, LIME_FILLS } from './lime';
 import { pixelValueToInput, SCORE_KINDS, scoreBatches, spreadOverChannels } from './perturbation';
 import { mulberry32, randInt, type Rng } from './random';
 import { solve } from './ridge';
@@ -226,22 +226,8 @@ export const kernelShap: MethodDef<KernelShapOptions> = {
     const rows = new Uint8Array((coalitions.count + 2) * m);
     rows.fill(1, m, 2 * m);
     rows.set(coalitions.masks, 2 * m);
-    const x = tf.tensor4d(xData, [1, h, w, c]);
-    const fill = tf.tensor4d(fillData, [1, h, w, c]);
-    let scores: Float32Array;
-    try {
-      scores = await scoreBatches(model, target, opts.score, coalitions.count + 2, opts.batchSize, (start, n) => {
-        const masks = new Float32Array(n * h * w);
-        for (let k = 0; k < n; k++) {
-          const row = (start + k) * m;
-          for (let p = 0; p < h * w; p++) masks[k * h * w + p] = rows[row + segments[p]];
-        }
-        return tf.tidy(() => tf.add(fill, tf.mul(tf.sub(x, fill), tf.tensor4d(masks, [n, h, w, 1]))) as tf.Tensor4D);
-      }, ctx, 'kernel-shap');
-    } finally {
-      x.dispose();
-      fill.dispose();
-    }
+    const scores = await scoreBatches(model, target, opts.score, coalitions.count + 2, opts.batchSize,
+      (start, n) => tf.tensor4d(coalitionCopies(xData, fillData, rows, start, n, segments, m, c), [n, h, w, c]), ctx, 'kernel-shap');
 
     const [f0, fx] = [scores[0], scores[1]];
     const phi = solveShapley(coalitions, scores.subarray(2), m, fx, f0);

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { fillTensor, occludedCopies, occlusion, occlusionGeometry, windowStarts } from '../../src/methods/occlusion';
-import { gridSegments, lime, limeKernel } from '../../src/methods/lime';
+import { coalitionCopies, gridSegments, lime, limeKernel } from '../../src/methods/lime';
 import { pixelValueToInput } from '../../src/methods/perturbation';
 import { mulberry32 } from '../../src/methods/random';
 import { weightedRidge } from '../../src/methods/ridge';
@@ -142,6 +142,21 @@ describe('perturbed copies built in JS', () => {
     const masks = Float32Array.of(1, 0, 0.5, 0, 1, 0.25);
     expect(Array.from(maskedCopies(x, masks, 2, 3, 2))).toEqual([1, 2, 0, 0, 2.5, 3, 0, 0, 3, 4, 1.25, 1.5]);
     expect(Array.from(maskedCopies(Float32Array.of(2, 4, 8), masks, 2, 3, 1))).toEqual([2, 0, 4, 0, 4, 2]);
+  });
+
+  it('coalitionCopies: each pixel is the image\'s where its superpixel is on, the fill\'s where off', () => {
+    // 2x3 image, 2 channels; superpixels: column 0 (segment 0), columns 1-2 (segment 1).
+    const segments = Int32Array.of(0, 1, 1, 0, 1, 1);
+    const x = Float32Array.from({ length: 12 }, (_, i) => i + 1);
+    const fill = Float32Array.from(x, (v) => -v);
+    // Rows of `on`: [1, 1], [0, 1], [1, 0], [0, 0]; copies of rows 1 and 2 (start 1, n 2).
+    const on = Uint8Array.of(1, 1, 0, 1, 1, 0, 0, 0);
+    expect(Array.from(coalitionCopies(x, fill, on, 1, 2, segments, 2, 2))).toEqual([
+      -1, -2, 3, 4, 5, 6, -7, -8, 9, 10, 11, 12,
+      1, 2, -3, -4, -5, -6, 7, 8, -9, -10, -11, -12,
+    ]);
+    expect(Array.from(coalitionCopies(x, fill, on, 3, 1, segments, 2, 2))).toEqual(Array.from(fill));
+    expect(Array.from(coalitionCopies(x, fill, on, 0, 1, segments, 2, 2))).toEqual(Array.from(x));
   });
 });
 
