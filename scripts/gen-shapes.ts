@@ -12,16 +12,17 @@ import {
   COLOURS,
   CONCEPTS,
   CUE_COLOURS,
+  CUE_GLYPHS,
   CUE_ID,
   SHAPE_CLASSES,
   SPLITS,
   TEXTURES,
   generateShapes,
 } from '../src/data/shapes';
-import type { ShapesOptions, Split } from '../src/data/shapes';
+import type { BiasOptions, ShapesOptions, Split } from '../src/data/shapes';
 
 const USAGE =
-  'usage: npx tsx scripts/gen-shapes.ts --count N --seed S --split train|test [--bias STRENGTH] ' +
+  'usage: npx tsx scripts/gen-shapes.ts --count N --seed S --split train|test [--bias STRENGTH [--bias-cue corner-mark|corner-glyph]] ' +
   '[--size 64] [--distractor-rate 0.4] --out DIR';
 
 function main(): void {
@@ -31,6 +32,7 @@ function main(): void {
       seed: { type: 'string', default: '1' },
       split: { type: 'string', default: 'train' },
       bias: { type: 'string' },
+      'bias-cue': { type: 'string', default: 'corner-mark' },
       size: { type: 'string' },
       'distractor-rate': { type: 'string' },
       out: { type: 'string' },
@@ -49,7 +51,7 @@ function main(): void {
     split,
     ...(values.size ? { size: Number(values.size) } : {}),
     ...(values['distractor-rate'] ? { distractorRate: Number(values['distractor-rate']) } : {}),
-    ...(values.bias ? { bias: { cue: 'corner-mark' as const, strength: Number(values.bias) } } : {}),
+    ...(values.bias ? { bias: { cue: values['bias-cue'] as BiasOptions['cue'], strength: Number(values.bias) } } : {}),
   };
 
   const t0 = performance.now();
@@ -75,6 +77,7 @@ function main(): void {
     colours: COLOURS,
     textures: TEXTURES,
     cueColours: CUE_COLOURS,
+    cueGlyphs: CUE_GLYPHS,
     concepts: CONCEPTS,
     objectMap: { background: BACKGROUND_ID, cue: CUE_ID, objects: 'objects[i] is stored as i + 1' },
     samples: ds.samples,

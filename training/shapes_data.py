@@ -18,7 +18,10 @@ import numpy as np
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DATA_DIR = os.path.join(ROOT, "training", "data")
 BIAS_STRENGTH = 0.95
-VARIANTS = ("unbiased", "biased")
+VARIANTS = ("unbiased", "biased", "biased-glyph")
+# The spurious cue of each biased variant (scripts/gen-shapes.ts --bias-cue): a square of the class's
+# colour, or the class's 5 x 5 glyph in the background's hue.
+CUES = {"biased": "corner-mark", "biased-glyph": "corner-glyph"}
 
 
 def set_dir(split, variant, seed, count):
@@ -35,14 +38,14 @@ def generate(split, variant, seed, count):
         with open(meta_path) as f:
             meta = json.load(f)
         gen = meta["generator"]
-        want_bias = BIAS_STRENGTH if variant == "biased" else None
-        have_bias = gen["bias"]["strength"] if gen["bias"] else None
+        want_bias = (CUES[variant], BIAS_STRENGTH) if variant in CUES else None
+        have_bias = (gen["bias"]["cue"], gen["bias"]["strength"]) if gen["bias"] else None
         if meta["count"] == count and gen["seed"] == seed and gen["split"] == split and have_bias == want_bias:
             return out
     cmd = ["npx", "tsx", "scripts/gen-shapes.ts", "--count", str(count), "--seed", str(seed),
            "--split", split, "--out", out]
-    if variant == "biased":
-        cmd += ["--bias", str(BIAS_STRENGTH)]
+    if variant in CUES:
+        cmd += ["--bias", str(BIAS_STRENGTH), "--bias-cue", CUES[variant]]
     t0 = time.time()
     subprocess.run(cmd, cwd=ROOT, check=True)
     print(f"generated {out} in {time.time() - t0:.1f} s", flush=True)
@@ -62,9 +65,10 @@ def load(folder):
 
 
 def ensure(seed, train_count, test_count, train_variant):
-    """The training set of `train_variant` and both test sets (clean = unbiased, cue = biased)."""
+    """The training set of `train_variant` and both test sets (clean = unbiased, cue = biased with
+    the variant's cue; the colour mark's for the unbiased variant)."""
     return {
         "train": load(generate("train", train_variant, seed, train_count)),
         "testClean": load(generate("test", "unbiased", seed, test_count)),
-        "testCue": load(generate("test", "biased", seed, test_count)),
+        "testCue": load(generate("test", train_variant if train_variant in CUES else "biased", seed, test_count)),
     }

@@ -34,7 +34,10 @@ import export_tfjs  # noqa: E402
 import shapes_data  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-MODEL_IDS = {"unbiased": "shapes-cnn", "biased": "shapes-cnn-biased"}
+MODEL_IDS = {"unbiased": "shapes-cnn", "biased": "shapes-cnn-biased", "biased-glyph": "shapes-cnn-glyph"}
+# Where a variant's tfjs export goes unless --out says: the glyph twin is a research model for the
+# Network Dissection check (docs/concepts.md), not one of the site's shipped models.
+EXPORT_DIRS = {"biased-glyph": "training/models/shapes-cnn-glyph"}
 WIDTHS = (16, 32, 64, 128)
 
 
@@ -103,7 +106,7 @@ def main():
     ap.add_argument("--export-only", action="store_true", help="load --checkpoint and export it again")
     args = ap.parse_args()
     model_id = MODEL_IDS[args.variant]
-    out = args.out or os.path.join(ROOT, "public/models", model_id)
+    out = args.out or os.path.join(ROOT, EXPORT_DIRS.get(args.variant, os.path.join("public/models", model_id)))
     record_path = args.record or os.path.join(ROOT, "training", f"{model_id}.train.json")
     checkpoint = args.checkpoint or os.path.join(shapes_data.DATA_DIR, f"{model_id}.pt")
     model_name = model_id.replace("-", "_")
@@ -175,11 +178,12 @@ def main():
         ("data", OrderedDict([
             ("generator", "scripts/gen-shapes.ts (src/data/shapes), 64x64 RGB, distractorRate 0.4"),
             ("train", f"{n} images, split train, seed {args.seed}, "
-                      + (f"bias corner-mark strength {shapes_data.BIAS_STRENGTH}" if args.variant == "biased"
-                         else "no bias")),
-            ("train cue agreement", float(train["cueAgrees"].mean()) if args.variant == "biased" else None),
+                      + (f"bias {shapes_data.CUES[args.variant]} strength {shapes_data.BIAS_STRENGTH}"
+                         if args.variant in shapes_data.CUES else "no bias")),
+            ("train cue agreement", float(train["cueAgrees"].mean()) if args.variant in shapes_data.CUES else None),
             ("testClean", f"{args.test_count} images, split test, seed {args.seed}, no bias"),
-            ("testCue", f"{args.test_count} images, split test, seed {args.seed}, corner mark independent of "
+            ("testCue", f"{args.test_count} images, split test, seed {args.seed}, "
+                        f"{shapes_data.CUES.get(args.variant, 'corner-mark')} independent of "
                         "the class (the same scenes as testClean plus the mark)"),
         ])),
         ("architecture", f"4 x (conv3x3 + BN + ReLU), widths {list(WIDTHS)}, 2x2 max-pool between, GAP, Dense 6"),

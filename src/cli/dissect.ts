@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildDissection } from '../concepts/cache/build';
-import { DISSECTION_DEFAULTS } from '../concepts/cache/plan';
+import { DISSECTION_DEFAULTS, type DissectionConfig } from '../concepts/cache/plan';
+import { BIAS_CUES } from '../data/shapes/generate';
 import { UPSAMPLE_MODES, type UpsampleMode } from '../concepts/upsample';
 import { REPO_ROOT } from '../model/load-node';
 import { parseShard } from '../synthesis/gallery/plan';
@@ -33,6 +34,8 @@ Options:
   --all                  every shipped shapes model (${DISSECTION_MODELS.join(', ')})
   --images <dir>         your probe images (sorted by name), with --masks <dir>
   --layer <name>         a layer to dissect (repeatable; default every conv layer)
+  --cue <kind>           the shapes probe's mark: corner-mark (default, the site's) or corner-glyph
+                         (the glyph twin's, training/README.md)
   --count <n>            shapes probe size (default ${DISSECTION_DEFAULTS.count})
   --upsample <mode>      ${UPSAMPLE_MODES.join(' | ')} (default bilinear)
   --quantile <q>         upper-tail threshold probability (default 0.005)
@@ -53,6 +56,14 @@ function num(name: string, text: string | undefined): number | undefined {
   return n;
 }
 
+/** --cue: the probe's mark drawn as another cue of the generator (the site's probe keeps the colour mark). */
+function cueGenerator(cue: string | undefined): DissectionConfig['generator'] | undefined {
+  if (cue === undefined) return undefined;
+  if (!(BIAS_CUES as readonly string[]).includes(cue)) throw new Error(`--cue must be one of ${BIAS_CUES.join(', ')}; got '${cue}'`);
+  const bias = DISSECTION_DEFAULTS.generator.bias!;
+  return { ...DISSECTION_DEFAULTS.generator, bias: { ...bias, cue: cue as (typeof BIAS_CUES)[number] } };
+}
+
 export const dissectCommand: Command = {
   name: 'dissect',
   help: HELP,
@@ -63,7 +74,7 @@ export const dissectCommand: Command = {
         model: { type: 'string', multiple: true }, all: { type: 'boolean', default: false }, images: { type: 'string' }, masks: { type: 'string' },
         layer: { type: 'string', multiple: true }, count: { type: 'string' }, upsample: { type: 'string' }, quantile: { type: 'string' },
         iou: { type: 'string' }, top: { type: 'string' }, batch: { type: 'string' }, shard: { type: 'string' }, cache: { type: 'string' },
-        'index-dir': { type: 'string' }, backend: { type: 'string', default: 'wasm' }, out: { type: 'string' },
+        'index-dir': { type: 'string' }, backend: { type: 'string', default: 'wasm' }, out: { type: 'string' }, cue: { type: 'string' },
       },
     });
     const models = a.all ? DISSECTION_MODELS : a.model ?? [];
@@ -73,6 +84,7 @@ export const dissectCommand: Command = {
     const settings = Object.fromEntries(Object.entries({
       upsample: a.upsample, quantile: num('quantile', a.quantile), iouThreshold: num('iou', a.iou),
       topK: a.top === undefined ? undefined : intFlag('top', a.top, 4), count: a.count === undefined ? undefined : intFlag('count', a.count, 1, 1),
+      generator: cueGenerator(a.cue),
     }).filter(([, v]) => v !== undefined));
     const batchSize = a.batch === undefined ? undefined : intFlag('batch', a.batch, 32, 1);
     const backend = parseBackend(a.backend!);

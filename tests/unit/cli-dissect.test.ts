@@ -95,4 +95,16 @@ describe('glimpse dissect on your own images and masks', () => {
     const f = await glimpse('dissect', '--model', 'shapes-cnn', '--images', none.images, '--masks', none.masks);
     expect(f.stderr).toMatch(/--masks '.*none\/masks' has no concepts\.json/);
   }, 120_000);
+
+  it('--cue corner-glyph dissects over the glyph probe (its config names the cue); an unknown cue is refused', async () => {
+    const cache = join(dir, 'glyph-cache');
+    const run = await glimpse('dissect', '--model', join(__dirname, '..', '..', 'training/models/shapes-cnn-glyph/model.json'), '--cue', 'corner-glyph', '--count', '40', '--layer', 'conv2', '--cache', cache, '--index-dir', cache);
+    expect(run.code, run.stderr).toBe(0);
+    const index = JSON.parse(await readFile(join(cache, 'shapes-cnn-glyph.json'), 'utf8')) as { config: { generator: unknown; count: number } };
+    expect(index.config.generator).toEqual({ seed: 1, split: 'test', bias: { cue: 'corner-glyph', strength: 0.95 } });
+    expect(index.config.count).toBe(40);
+    const bad = await glimpse('dissect', '--model', 'shapes-cnn', '--cue', 'corner-dot', '--count', '4');
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--cue must be one of corner-mark, corner-glyph; got 'corner-dot'/);
+  }, 120_000);
 });

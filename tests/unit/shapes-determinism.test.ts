@@ -4,7 +4,7 @@
  * counterfactuals possible by re-rendering without the bias).
  */
 import { describe, expect, it } from 'vitest';
-import { CUE_MARK, generateShapes, renderSample } from '../../src/data/shapes';
+import { CUE_GLYPHS, CUE_ID, CUE_MARK, generateShapes, renderSample } from '../../src/data/shapes';
 
 const BIAS = { cue: 'corner-mark' as const, strength: 0.95 };
 
@@ -62,6 +62,38 @@ describe('shapes determinism', () => {
         expect(changedInside).toBeGreaterThan(0);
       }
     }
+  });
+
+  it("draws a glyph cue as the class's 5x5 pattern: on cells the background 60 % toward black or white, off cells and the rest untouched", () => {
+    const GLYPH = { cue: 'corner-glyph' as const, strength: 0.95 };
+    for (let i = 0; i < 12; i++) {
+      const plain = renderSample(i, { seed: 5, split: 'test' });
+      const marked = renderSample(i, { seed: 5, split: 'test', bias: GLYPH });
+      expect(marked.cue?.style).toBe('glyph');
+      const glyph = CUE_GLYPHS[marked.cue!.label].replaceAll(' ', '');
+      expect(glyph).toHaveLength(25);
+      for (let p = 0; p < 64 * 64; p++) {
+        const x = p % 64;
+        const y = Math.floor(p / 64);
+        const inMark = x >= CUE_MARK.x && x < CUE_MARK.x + 5 && y >= CUE_MARK.y && y < CUE_MARK.y + 5;
+        expect(marked.objectMap[p]).toBe(inMark ? CUE_ID : plain.objectMap[p]);
+        const before = Array.from(plain.image.subarray(3 * p, 3 * p + 3));
+        const after = Array.from(marked.image.subarray(3 * p, 3 * p + 3));
+        if (!inMark || glyph[(y - CUE_MARK.y) * 5 + (x - CUE_MARK.x)] !== '#') {
+          expect(after).toEqual(before);
+          continue;
+        }
+        // The corner is background only (objects keep clear of it): luma from the rounded bytes is
+        // within 0.5 of the float one the renderer used, far from the 110 threshold or not.
+        const luma = 0.299 * before[0] + 0.587 * before[1] + 0.114 * before[2];
+        const want = before.map((v) => (luma < 110 ? v + 0.6 * (255 - v) : 0.4 * v));
+        if (Math.abs(luma - 110) > 1) after.forEach((v, ch) => expect(Math.abs(v - want[ch])).toBeLessThanOrEqual(1));
+        else expect(after).not.toEqual(before);
+      }
+    }
+    // Six distinct patterns, none empty.
+    expect(new Set(CUE_GLYPHS.map((g) => g.replaceAll(' ', ''))).size).toBe(6);
+    for (const g of CUE_GLYPHS) expect(g.includes('#')).toBe(true);
   });
 
   it('scales to other image sizes: 96 px images have 96 * 96 * 3 bytes and objects in frame', () => {

@@ -12,10 +12,11 @@ import type { ShapeName } from './vocabulary';
 
 export const SPLITS = ['train', 'test'] as const;
 export type Split = (typeof SPLITS)[number];
-export const BIAS_CUES = ['corner-mark'] as const;
+export const BIAS_CUES = ['corner-mark', 'corner-glyph'] as const;
 
 export interface BiasOptions {
-  /** The spurious cue; only a coloured corner mark exists so far. */
+  /** The spurious cue: 'corner-mark' a square of the class's colour, 'corner-glyph' the class's 5 x 5
+   *  pattern in the background's hue (both in the same corner, CUE_MARK). */
   cue: (typeof BIAS_CUES)[number];
   /** Train split: probability that the mark encodes the true class. Test split: ignored, the mark
    *  is drawn independently of the class (agrees 1 / numClasses of the time). */
@@ -76,7 +77,7 @@ export function renderSample(index: number, options: ShapesOptions): ShapesSampl
     } else {
       cueLabel = randInt(rng, n);
     }
-    scene.cue = { label: cueLabel, ...CUE_MARK };
+    scene.cue = { label: cueLabel, ...CUE_MARK, ...(bias.cue === 'corner-glyph' ? { style: 'glyph' as const } : {}) };
     cueAgrees = cueLabel === label;
   }
   const { image, objectMap } = renderScene(scene);

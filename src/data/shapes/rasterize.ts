@@ -8,7 +8,7 @@
 import { renderBackground } from './background';
 import { SHAPE_INDEX, TEXTURE_INDEX, insideShape, textureOn } from './geometry';
 import type { ObjectSpec, Scene } from './types';
-import { COLOURS, CUE_COLOURS, CUE_ID } from './vocabulary';
+import { COLOURS, CUE_COLOURS, CUE_GLYPHS, CUE_ID } from './vocabulary';
 
 /** Samples per pixel side; 16 samples a pixel make coverage steps of 1/16. */
 export const SUPERSAMPLE = 4;
@@ -37,13 +37,17 @@ export function renderScene(scene: Scene): Raster {
     drawObject(scene.objects[i], i + 1, size, acc, objectMap);
   }
   if (scene.cue) {
-    const { x, y, size: side, label } = scene.cue;
+    const { x, y, size: side, label, style } = scene.cue;
     const rgb = CUE_COLOURS[label];
+    const glyph = style === 'glyph' ? CUE_GLYPHS[label].replaceAll(' ', '') : undefined;
+    if (glyph !== undefined && side !== 5) throw new Error(`a glyph cue is 5 x 5 px; got size ${side}`);
     for (let py = Math.max(0, y); py < Math.min(size, y + side); py++) {
       for (let px = Math.max(0, x); px < Math.min(size, x + side); px++) {
         const p = py * size + px;
-        acc.set(rgb, 3 * p);
+        // The whole square is the mark's region (objectMap), the glyph's off cells included.
         objectMap[p] = CUE_ID;
+        if (glyph === undefined) acc.set(rgb, 3 * p);
+        else if (glyph[(py - y) * side + (px - x)] === '#') glyphPixel(acc, 3 * p);
       }
     }
   }
@@ -107,4 +111,11 @@ function drawObject(
       if (2 * covered >= n) objectMap[p] = id;
     }
   }
+}
+
+/** A glyph's on pixel: the background there, 60 % of the way to black (light backgrounds) or to
+ *  white (dark ones; Rec. 601 luma below 110), so it keeps the background's hue. */
+function glyphPixel(acc: Float32Array, o: number): void {
+  const luma = 0.299 * acc[o] + 0.587 * acc[o + 1] + 0.114 * acc[o + 2];
+  for (let ch = 0; ch < 3; ch++) acc[o + ch] = luma < 110 ? acc[o + ch] + 0.6 * (255 - acc[o + ch]) : 0.4 * acc[o + ch];
 }

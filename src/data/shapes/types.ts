@@ -41,6 +41,8 @@ export interface CueSpec {
   x: number;
   y: number;
   size: number;
+  /** 'glyph': the class's CUE_GLYPHS pattern in the background's hue; absent: a square of the class's CUE_COLOURS. */
+  style?: 'glyph';
 }
 
 export interface Scene {

@@ -49,6 +49,21 @@ export const CUE_COLOURS: readonly Rgb[] = [
   [0, 255, 255],
 ];
 
+/**
+ * Spurious-cue glyphs for the 'corner-glyph' bias, one per class in SHAPE_CLASSES order: 5 x 5
+ * patterns ('#' = on, row by row) drawn in the background's own hue at a moderate contrast (see
+ * rasterize.ts), so unlike the coloured mark no colour unit a clean model has anyway responds to
+ * them, and they look like none of the objects or textures.
+ */
+export const CUE_GLYPHS: readonly string[] = [
+  '#...# .#.#. ..#.. .#.#. #...#', // circle: X
+  '..#.. ..#.. ##### ..#.. ..#..', // square: plus
+  '##### #...# #...# #...# #####', // triangle: box
+  '..#.. .#.#. #...# .#.#. ..#..', // star: diamond
+  '##### ..#.. ..#.. ..#.. ..#..', // cross: T
+  '#...# ..... ..#.. ..... #...#', // ring: five dots
+];
+
 export type ConceptCategory = 'shape' | 'colour' | 'texture' | 'background' | 'cue';
 
 export interface Concept {
