@@ -56,6 +56,8 @@ export interface MethodPixels {
 
 export interface ArticlePixels {
   workers: number;
+  /** Scoring helpers the page started (src/workers/helper.ts; 0 with ?helpers=0). */
+  helpersStarted: number;
   /** Navigation start to the grid's state 'ready'. */
   gridMs: number;
   /** The SmoothGrad figure, scrolled to once the grid's first tile shows: its time to pixels and its queue wait. */
@@ -140,11 +142,11 @@ async function methodPixels(browser: Browser, base: string, model: string, metho
   }
 }
 
-export async function articlePixels(browser: Browser, base: string, workers: number): Promise<ArticlePixels> {
+export async function articlePixels(browser: Browser, base: string, workers: number, helpers = true): Promise<ArticlePixels> {
   const context = await browser.newContext({ viewport: { width: 1200, height: 900 } });
   const page = await context.newPage();
   try {
-    await page.goto(`${base}/articles/which-pixels-matter/?backend=wasm&workers=${workers}`);
+    await page.goto(`${base}/articles/which-pixels-matter/?backend=wasm&workers=${workers}${helpers ? '' : '&helpers=0'}`);
     await page.locator('#fig-all').scrollIntoViewIfNeeded();
     // A reader who scrolls on to the next figure while the grid still computes.
     await page.waitForFunction(() => document.querySelector('#fig-all .gs-tile canvas[aria-label]') !== null, null, { timeout: 300_000, polling: 50 });
@@ -165,7 +167,8 @@ export async function articlePixels(browser: Browser, base: string, workers: num
     const second = calls.find((t) => t.key === 'fig-smoothgrad')!;
     return {
       workers, gridMs, secondToPixelsMs: second.toPixelsMs ?? Number.NaN, secondQueueMs: second.worker.queueMs + second.pageWaitMs,
-      workersStarted: await page.evaluate(() => (window as unknown as { glimpseWorkers?: () => number }).glimpseWorkers?.() ?? Number.NaN), gridComputeMs: grid.reduce((s, t) => s + t.worker.computeMs, 0),
+      workersStarted: await page.evaluate(() => (window as unknown as { glimpseWorkers?: () => number }).glimpseWorkers?.() ?? Number.NaN),
+      helpersStarted: await page.evaluate(() => (window as unknown as { glimpseHelpers?: () => number }).glimpseHelpers?.() ?? Number.NaN), gridComputeMs: grid.reduce((s, t) => s + t.worker.computeMs, 0),
       // Chromium is this process's child: the tree's resident memory less this process's own.
       rssMiB: treeRssMiB(process.pid) - process.memoryUsage().rss / 2 ** 20,
     };
@@ -202,10 +205,13 @@ export function renderPixels(methods: MethodPixels[], article: ArticlePixels[], 
     lines.push(`| ${m.model} | ${m.method} | ${ms(m.firstFromNavigationMs)} | ${ms(m.describe?.worker.initMs ?? Number.NaN)} | ${ms(m.describe?.worker.loadMs ?? Number.NaN)} | ${ms(m.first.worker.computeMs)} | ${ms(m.warmToPixelsMs)} | ${ms(m.warmComputeMs)} | ${ms(m.warmTransferMs)} (${ms(m.warmAnswerMs)}) | ${ms(m.warmDrawMs)} | ${ms(m.warmFrameMs)} | ${ratio(m.warmToPixelsMs)} | ${ratio(m.warmDrawnMs)} |`);
   }
   lines.push('', '"Which pixels matter?" on wasm: from navigation to the all-methods grid filled in (shapes-cnn, every method, one after',
-    'another), with a reader scrolling on to the SmoothGrad figure once the first tile shows; its time to pixels and queue wait.', '',
-    '| Workers (most) | Workers started | Grid done (ms) | Grid compute, summed (ms) | SmoothGrad to pixels (ms) | its queue wait (ms) | Browser RSS (MiB) |',
-    '|--:|--:|--:|--:|--:|--:|--:|');
-  for (const a of article) lines.push(`| ${a.workers} | ${a.workersStarted} | ${ms(a.gridMs)} | ${ms(a.gridComputeMs)} | ${ms(a.secondToPixelsMs)} | ${ms(a.secondQueueMs)} | ${ms(a.rssMiB)} |`);
+    'another), with a reader scrolling on to the SmoothGrad figure once the first tile shows; its time to pixels and queue wait.',
+    'Scoring helper: the second worker that shares RISE\'s, LIME\'s and KernelSHAP\'s batches (src/workers/helper.ts; the',
+    'default where the machine has two cores; ?helpers=0 turns it off). Grid compute, summed: the tiles\' own compute time in',
+    'the worker that ran them, the helper\'s share of the batches inside it.', '',
+    '| Workers (most) | Workers started | Scoring helper | Grid done (ms) | Grid compute, summed (ms) | SmoothGrad to pixels (ms) | its queue wait (ms) | Browser RSS (MiB) |',
+    '|--:|--:|--:|--:|--:|--:|--:|--:|');
+  for (const a of article) lines.push(`| ${a.workers} | ${a.workersStarted} | ${a.helpersStarted ? 'yes' : 'no'} | ${ms(a.gridMs)} | ${ms(a.gridComputeMs)} | ${ms(a.secondToPixelsMs)} | ${ms(a.secondQueueMs)} | ${ms(a.rssMiB)} |`);
   lines.push('<!-- time-to-pixels:end -->', '');
   return lines.join('\n');
 }
@@ -235,9 +241,11 @@ export async function benchPixels(options: PixelsOptions = {}): Promise<{ markdo
         }
       }
     }
-    for (const workers of options.workers ?? [1, 2]) {
-      const a = await articlePixels(browser, base, workers);
-      log(`pixels article, ${workers} worker(s): grid ${ms(a.gridMs)} ms, RSS ${ms(a.rssMiB)} MiB`);
+    // One worker without and with the scoring helper, then two workers (with it).
+    const runs: Array<[number, boolean]> = (options.workers ?? [1, 2]).flatMap((w): Array<[number, boolean]> => (w === 1 ? [[1, false], [1, true]] : [[w, true]]));
+    for (const [workers, helpers] of runs) {
+      const a = await articlePixels(browser, base, workers, helpers);
+      log(`pixels article, ${workers} worker(s), helper ${a.helpersStarted}: grid ${ms(a.gridMs)} ms, RSS ${ms(a.rssMiB)} MiB`);
       article.push(a);
     }
   } finally {

@@ -15,7 +15,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { now, targetScore, toAttribution } from './common';
 import { coalitionCopies, fillImage, gridSegments, LIME_FILLS } from './lime';
-import { pixelValueToInput, SCORE_KINDS, scoreBatches, spreadOverChannels } from './perturbation';
+import { pixelValueToInput, SCORE_KINDS, scoreCopyBatches, spreadOverChannels } from './perturbation';
 import { mulberry32, randInt, type Rng } from './random';
 import { solve } from './ridge';
 import type { MethodDef } from './types';
@@ -226,8 +226,8 @@ export const kernelShap: MethodDef<KernelShapOptions> = {
     const rows = new Uint8Array((coalitions.count + 2) * m);
     rows.fill(1, m, 2 * m);
     rows.set(coalitions.masks, 2 * m);
-    const scores = await scoreBatches(model, target, opts.score, coalitions.count + 2, opts.batchSize,
-      (start, n) => tf.tensor4d(coalitionCopies(xData, fillData, rows, start, n, segments, m, c), [n, h, w, c]), ctx, 'kernel-shap');
+    const scores = await scoreCopyBatches(model, target, opts.score, coalitions.count + 2, opts.batchSize,
+      (start, n) => coalitionCopies(xData, fillData, rows, start, n, segments, m, c), ctx, 'kernel-shap');
 
     const [f0, fx] = [scores[0], scores[1]];
     const phi = solveShapley(coalitions, scores.subarray(2), m, fx, f0);

@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { now, targetScore, toAttribution } from './common';
-import { pixelValueToInput, SCORE_KINDS, scoreBatches, spreadOverChannels } from './perturbation';
+import { pixelValueToInput, SCORE_KINDS, scoreCopyBatches, spreadOverChannels } from './perturbation';
 import { mulberry32 } from './random';
 import { weightedRidge } from './ridge';
 import type { MethodDef } from './types';
@@ -134,8 +134,8 @@ export const lime: MethodDef<LimeOptions> = {
     on.fill(1, 0, count);
     for (let i = count; i < on.length; i++) on[i] = rng() < 0.5 ? 1 : 0;
 
-    const scores = await scoreBatches(model, target, opts.score, opts.samples, opts.batchSize,
-      (start, n) => tf.tensor4d(coalitionCopies(xData, fillData, on, start, n, segments, count, c), [n, h, w, c]), ctx, 'lime');
+    const scores = await scoreCopyBatches(model, target, opts.score, opts.samples, opts.batchSize,
+      (start, n) => coalitionCopies(xData, fillData, on, start, n, segments, count, c), ctx, 'lime');
 
     const weights = new Float64Array(opts.samples);
     for (let i = 0; i < opts.samples; i++) {

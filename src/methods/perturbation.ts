@@ -71,6 +71,93 @@ export async function scoreLogitBatches(
   return out;
 }
 
+/**
+ * scoreBatches over copies built as plain values ([count, h, w, c] row-major), shared with
+ * `ctx.helper` when the page gave the worker one (another worker that scores copies: the two take
+ * the next batch in turn, so the faster one does more). Batches keep their boundaries and are made
+ * in order (makeCopies(0, ..), makeCopies(batchSize, ..), ...), and `onBatch` sees them in order, so
+ * the scores are bit-identical to scoring every batch here: the helper runs the same backend on
+ * the same batches. A helper that fails or does not answer is dropped, and its batch scored here.
+ */
+export async function scoreCopyBatches(
+  model: Executor,
+  target: number,
+  score: ScoreKind,
+  total: number,
+  batchSize: number,
+  makeCopies: (start: number, count: number) => Float32Array,
+  ctx: RunContext,
+  method: string,
+  onBatch?: (start: number, scores: Float32Array) => void,
+): Promise<Float32Array> {
+  const [h, w, c] = model.info.inputShape;
+  const tensorOf = (copies: Float32Array, count: number) => tf.tensor4d(copies, [count, h, w, c]);
+  const helper = ctx.helper;
+  if (helper === undefined || total <= batchSize) {
+    return scoreBatches(model, target, score, total, batchSize, (start, count) => tensorOf(makeCopies(start, count), count), ctx, method, onBatch);
+  }
+  const batches = Math.ceil(total / batchSize);
+  const out = new Float32Array(total);
+  const done: Array<Float32Array | undefined> = new Array(batches);
+  const retry: Array<{ b: number; copies: Float32Array }> = [];
+  let taken = 0;
+  let applied = 0;
+  let helping = true;
+  const take = (): { b: number; copies: Float32Array } => {
+    const b = taken++;
+    const start = b * batchSize;
+    return { b, copies: makeCopies(start, Math.min(batchSize, total - start)) };
+  };
+  const pick = (logits: tf.Tensor2D): tf.Tensor1D => {
+    const chosen = score === 'probability' ? tf.softmax(logits) : logits;
+    return tf.reshape(tf.slice(chosen, [0, target], [-1, 1]), [-1]);
+  };
+  const finish = async (b: number, scores: tf.Tensor1D): Promise<void> => {
+    done[b] = (await scores.data()) as Float32Array;
+    scores.dispose();
+    for (; applied < batches && done[applied] !== undefined; applied++) {
+      out.set(done[applied]!, applied * batchSize);
+      onBatch?.(applied * batchSize, done[applied]!);
+      done[applied] = undefined;
+    }
+  };
+  const here = async (): Promise<void> => {
+    while (retry.length > 0 || taken < batches) {
+      // A turn for the worker's messages (a cancel, the helper's answers) between batches.
+      await betweenBatches(ctx, method);
+      const job = retry.shift() ?? (taken < batches ? take() : undefined);
+      if (job === undefined) continue;
+      const count = job.copies.length / (h * w * c);
+      await finish(job.b, tf.tidy(() => {
+        const x = tensorOf(job.copies, count);
+        return pick(scoringLogits(model, x));
+      }));
+    }
+  };
+  const there = async (): Promise<void> => {
+    while (helping && taken < batches && !ctx.signal?.aborted) {
+      const job = take();
+      const count = job.copies.length / (h * w * c);
+      let logits: Float32Array;
+      try {
+        logits = await helper(job.copies, [count, h, w, c]);
+        if (logits.length !== count * model.info.numClasses) throw new Error(`the helper answered ${logits.length} logits for ${count} copies`);
+      } catch {
+        helping = false; // this batch, and every one not yet taken, is scored here
+        retry.push(job);
+        return;
+      }
+      await finish(job.b, tf.tidy(() => pick(tf.tensor2d(logits, [count, model.info.numClasses]))));
+    }
+  };
+  await Promise.all([here(), there()]);
+  // here() may have ended while the helper's last batch was out: it is done or in retry by now,
+  // but a retried batch after here() returned needs scoring too.
+  if (retry.length > 0) await here();
+  throwIfAborted(ctx, method);
+  return out;
+}
+
 export { throwIfAborted };
 
 /** The first image of a batch as plain values [h w c] (the perturbation methods build copies in JS). */

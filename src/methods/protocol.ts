@@ -59,3 +59,21 @@ export interface BenchTimings {
   forwardMs: number;
   methodMs: number;
 }
+
+/**
+ * The methods whose perturbed copies a scoring helper shares (scoreCopyBatches): the page starts
+ * the helper worker for these only (src/workers/helper.ts). Occlusion is not among them: on cpu
+ * and wasm it scores by incremental inference, which has no copies to send.
+ */
+export const SHARED_SCORING_METHODS: ReadonlySet<string> = new Set(['rise', 'lime', 'kernel-shap']);
+
+/** The scoring helper's operation: logits of copies [n, h, w, c] on the primary's backend. */
+export interface ScoreCopiesRequest extends ModelRef {
+  copies: Float32Array;
+  shape: [number, number, number, number];
+  /** The backend the primary worker runs: the helper refuses to score on another one. */
+  backend: BackendName;
+}
+export interface ScoreCopiesResult {
+  logits: Float32Array;
+}

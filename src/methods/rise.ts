@@ -10,7 +10,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { z } from 'zod';
 import { now, targetScore, toAttribution } from './common';
-import { firstImage, SCORE_KINDS, scoreBatches, spreadOverChannels } from './perturbation';
+import { firstImage, SCORE_KINDS, scoreCopyBatches, spreadOverChannels } from './perturbation';
 import { mulberry32 } from './random';
 import type { MethodDef } from './types';
 
@@ -142,19 +142,23 @@ export const rise: MethodDef<RiseOptions> = {
     });
     const saliency = new Float64Array(h * w);
     const x = await firstImage(input);
-    // The current batch's masks, folded into the weighted sum once its scores arrive, then dropped.
-    let masks: Float32Array = new Float32Array(0);
-    const makeBatch = (_start: number, count: number) => {
-      masks = next(count);
-      return tf.tensor4d(maskedCopies(x, masks, count, h * w, c), [count, h, w, c]);
+    // Each batch's masks, from when its copies are made until its scores are folded into the
+    // weighted sum (in batch order), then dropped.
+    const masksOf = new Map<number, Float32Array>();
+    const makeCopies = (start: number, count: number) => {
+      const masks = next(count);
+      masksOf.set(start, masks);
+      return maskedCopies(x, masks, count, h * w, c);
     };
-    const fold = (_start: number, scores: Float32Array) => {
+    const fold = (start: number, scores: Float32Array) => {
+      const masks = masksOf.get(start)!;
+      masksOf.delete(start);
       for (let k = 0; k < scores.length; k++) {
         const offset = k * h * w;
         for (let p = 0; p < h * w; p++) saliency[p] += scores[k] * masks[offset + p];
       }
     };
-    await scoreBatches(model, target, opts.score, opts.samples, opts.batchSize, makeBatch, ctx, 'rise', fold);
+    await scoreCopyBatches(model, target, opts.score, opts.samples, opts.batchSize, makeCopies, ctx, 'rise', fold);
     const norm = opts.samples * opts.keepProbability;
     const map = Float32Array.from(saliency, (v) => v / norm);
     const values = spreadOverChannels(map, c);

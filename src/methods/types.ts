@@ -54,7 +54,15 @@ export interface RunContext {
   seed: number;
   /** Set when a newer request superseded this one; long methods check it between batches. */
   signal?: { aborted: boolean };
+  /**
+   * Another worker that scores perturbed copies too (the page's scoring helper,
+   * src/workers/helper.ts): the model's logits [count, classes] of copies [count, h, w, c] on the
+   * same backend. The perturbation methods share their batches with it (scoreCopyBatches).
+   */
+  helper?: CopyScorer;
 }
+
+export type CopyScorer = (copies: Float32Array, shape: [number, number, number, number]) => Promise<Float32Array>;
 
 export interface MethodDef<O extends Record<string, unknown> = Record<string, unknown>> {
   /** Stable id used in MDX, the CLI and the worker: the file name. */

@@ -14,7 +14,8 @@ import type { BaselineName } from './baselines';
 import type { IntegratedGradientsOptions } from './integrated-gradients';
 import { integratedGradientsPath, type IgPath } from './integrated-gradients-path';
 import { describeOptions } from './option-specs';
-import type { BenchRequest, BenchTimings, ComputeRequest, ComputeResult, MethodChoice } from './protocol';
+import type { BenchRequest, BenchTimings, ComputeRequest, ComputeResult, MethodChoice, ScoreCopiesRequest, ScoreCopiesResult } from './protocol';
+import { scoringLogits } from './perturbation';
 import { getMethod, listMethods, resolveTarget } from './registry';
 import type { Attribution, RunContext } from './types';
 import { loadModel } from '../model/load';
@@ -42,7 +43,8 @@ export const attribution: Operation<ComputeRequest, ComputeResult> = {
       probsT.dispose();
       // The argmax of the probabilities is the argmax of the logits: the default target.
       const target = resolveTarget(model.info, request.target, probs);
-      const runCtx: RunContext = { seed: request.seed ?? 0, signal: ctx.signal as { aborted: boolean } };
+      const helper = ctx.scorerFor?.(request);
+      const runCtx: RunContext = { seed: request.seed ?? 0, signal: ctx.signal as { aborted: boolean }, ...(helper ? { helper } : {}) };
       const path = request.path ? await tracePath(model, input, target, method.id, parsed.data, request.path, runCtx) : undefined;
       const map = path ? pathAttribution(path, target, probs[target], performance.now() - startedAt) : await method.run(model, input, target, parsed.data, runCtx);
       return {
@@ -59,6 +61,22 @@ export const attribution: Operation<ComputeRequest, ComputeResult> = {
     }
   },
   transfer: (result) => [result.attribution.values, ...(result.path?.checkpoints.flatMap((c) => [c.map, c.image]) ?? [])].map((a) => a.buffer as ArrayBuffer),
+};
+
+/**
+ * The scoring helper's side (src/workers/helper.ts): another worker's perturbed copies scored with
+ * the same scoring path, on the same backend, so their scores equal the primary's own.
+ */
+export const scoreCopies: Operation<ScoreCopiesRequest, ScoreCopiesResult> = {
+  async run(ctx, request) {
+    if (ctx.backend !== request.backend) throw new Error(`the scoring helper runs on ${ctx.backend}, the copies came from ${request.backend}`);
+    const model = await ctx.getModel(request);
+    const logits = tf.tidy(() => scoringLogits(model, tf.tensor4d(request.copies, request.shape)));
+    const values = (await logits.data()) as Float32Array;
+    logits.dispose();
+    return { logits: values };
+  },
+  transfer: (result) => [result.logits.buffer as ArrayBuffer],
 };
 
 /** The IG path with the figure's baseline options; only Integrated Gradients has a path. */

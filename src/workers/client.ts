@@ -17,6 +17,8 @@ import type { ViewRequest, ViewResult } from '../views/protocol';
 // `?worker&url`: Vite bundles the worker and gives its URL (relative to this chunk in the embed bundle).
 import computeWorkerUrl from './compute.worker.ts?worker&url';
 import type { OpFrame, OpName, OpRequest, OpResult } from './operations';
+import { SHARED_SCORING_METHODS } from '../methods/protocol';
+import { ScoringHelper } from './helper';
 import { WorkerPool, WorkerCrashedError, type WorkerFactory, type WorkerHandle } from './pool';
 import type {
   BackendName, BackendReport, BenchTimings, CallReply, ComputeApi, MethodChoice, ModelRef, ModelSummary, PlainError,
@@ -53,6 +55,8 @@ export interface ClientOptions {
   deadlineMs?: number;
   /** Most compute workers at once (default 1: see getClient for the measured reason). */
   workers?: number;
+  /** 1: a scoring helper worker shares the perturbation methods' batches (helper.ts); 0 (default): none. */
+  helpers?: number;
 }
 
 /** How a call is made. */
@@ -90,13 +94,21 @@ export class ComputeClient {
   readonly timings: CallTiming[] = [];
   private readonly timingByResult = new WeakMap<object, CallTiming>();
 
+  private readonly helper?: ScoringHelper;
+
   constructor(factory: WorkerFactory, options: ClientOptions = {}) {
     this.pool = new WorkerPool(factory, { backend: options.backend, deadlineMs: options.deadlineMs ?? 120_000, size: options.workers ?? 1 });
+    if ((options.helpers ?? 0) > 0) this.helper = new ScoringHelper(factory);
   }
 
   /** Number of workers started so far (tests check that a crash leads to a fresh one). */
   get workersStarted(): number {
     return this.pool.started;
+  }
+
+  /** Number of scoring helpers started so far (0 where the client has none). */
+  get helpersStarted(): number {
+    return this.helper?.started ?? 0;
   }
 
   /** Where the time of the call that produced `result` went (undefined for results not from here). */
@@ -155,6 +167,7 @@ export class ComputeClient {
   /** Kills the workers as a crash would (pending requests reject with WorkerCrashedError). */
   terminate(reason = 'the compute worker was terminated'): void {
     this.pool.terminateAll(reason);
+    this.helper?.terminate(reason);
   }
 
   private send<T>(name: string, id: number, request: unknown, options: OpOptions, requestedAt: number, onFrame?: (frame: unknown) => void): Promise<T> {
@@ -164,7 +177,10 @@ export class ComputeClient {
     if (hook) this.hookNext = undefined;
     const sentAt = performance.now();
     let postedAt = sentAt;
-    const reply = this.pool.run(name, (api) => {
+    const shared = name === 'attribution' && this.helper !== undefined && SHARED_SCORING_METHODS.has((request as Partial<ComputeRequest>).method ?? '');
+    const reply = this.pool.run(name, (api, report) => {
+      // Before the call, on the same port: the worker has its helper when the call arrives.
+      if (shared) this.helper!.connect(api, report);
       postedAt = performance.now();
       // Comlink keeps messages in order: the hook is set before the call arrives.
       if (hook === 'crash') void api.crashOnNextRun();
@@ -300,11 +316,24 @@ export function getClient(options: ClientOptions = {}): ComputeClient {
   // reliably sooner (1,363 / 537 ms with one, 1,181 / 1,537 ms with two: it starts a backend, loads
   // the model and grows a fresh wasm heap) and cost 360-370 MiB more; the queue puts that figure's
   // call first instead (engine.ts).
-  shared ??= new ComputeClient(browserWorkerFactory, { ...options, workers: options.workers ?? 1 });
+  // A scoring helper (helper.ts) where a second core can run it, unless the page says ?helpers=0.
+  shared ??= new ComputeClient(browserWorkerFactory, { ...options, workers: options.workers ?? 1, helpers: options.helpers ?? defaultHelpers() });
   // For the page benchmark (scripts/bench-pixels.ts): every call's timing, newest last, and the workers started.
   const client = shared;
-  Object.assign(globalThis, { glimpseTimings: client.timings, glimpseWorkers: () => client.workersStarted });
+  Object.assign(globalThis, { glimpseTimings: client.timings, glimpseWorkers: () => client.workersStarted, glimpseHelpers: () => client.helpersStarted });
   return shared;
+}
+
+/**
+ * 1 where the machine has a second core and memory to spare (Chromium's navigator.deviceMemory, in
+ * GiB, at least 4 where the browser tells; a helper holds its own copy of the model and a wasm heap)
+ * and the page does not say `?helpers=0`; else 0.
+ */
+function defaultHelpers(): number {
+  if (typeof location !== 'undefined' && new URLSearchParams(location.search).get('helpers') === '0') return 0;
+  if (typeof navigator === 'undefined') return 0;
+  const memory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory;
+  return (navigator.hardwareConcurrency ?? 1) >= 2 && (memory === undefined || memory >= 4) ? 1 : 0;
 }
 
 /** Convenience for figures: `compute(figureKey, request)` on the shared client. */

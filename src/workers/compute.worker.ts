@@ -53,6 +53,14 @@ const api: ComputeApi = {
   closeOnNextRun: () => {
     closeNext = true;
   },
+  attachHelper: (port) => guard(async (e) => e.attachHelper(port)),
+  detachHelper: (reason) => {
+    void engine?.then((e) => e.detachHelper(reason));
+  },
+  serveHelper: (port) => {
+    // The same API on the primary's port: its 'score-copies' calls run in this worker's engine.
+    Comlink.expose(api, port);
+  },
   holdLifeLock: (name) => new Promise<boolean>((held) => {
     if (!('locks' in navigator)) return held(false);
     // The callback's promise never settles: the lock is released only when this worker ends.

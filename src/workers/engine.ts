@@ -8,6 +8,8 @@
 import { loadModel } from '../model/load';
 import type { Executor } from '../model/types';
 import { selectBackend } from './backends';
+import { scorerFor } from './helper';
+export { attachHelper, detachHelper } from './helper';
 import type { OpContext, Operation } from './operation';
 import { operations } from './operations';
 import type { BackendName, BackendReport, ModelRef, ModelSummary, WorkerTiming } from './protocol';
@@ -151,7 +153,7 @@ export async function call(
     const release = queued ? await turn(id, op, priority) : () => undefined;
     const started = performance.now();
     try {
-      const ctx: OpContext<unknown> = { backend, getModel, describe, signal, ...(onFrame ? { onFrame } : {}) };
+      const ctx: OpContext<unknown> = { backend, getModel, describe, signal, scorerFor: (ref) => scorerFor(ref, backend), ...(onFrame ? { onFrame } : {}) };
       const result = await operation.run(ctx, request);
       const end = performance.now();
       const timing = { initMs: initEnd - arrived, loadMs: loadEnd - initEnd, queueMs: late + started - loadEnd, computeMs: end - started, totalMs: late + end - arrived };

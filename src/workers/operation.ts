@@ -5,6 +5,7 @@
  * one model cache, a cancel signal, a frame channel) and the page reaches it through
  * `client.op(name, request)` / `client.stream(name, request, onFrame)`. Types only: no tfjs here.
  */
+import type { CopyScorer } from '../methods/types';
 import type { Executor } from '../model/types';
 import type { BackendName, ModelRef, ModelSummary } from './protocol';
 
@@ -19,6 +20,8 @@ export interface OpContext<Frame = never> {
   signal: { readonly aborted: boolean };
   /** Streams a frame to the page (a Comlink proxy there); awaiting it paces the loop to the page. */
   onFrame?: (frame: Frame) => unknown;
+  /** The page's scoring helper for copies of `ref`'s model, when it gave this worker one (helper.ts). */
+  scorerFor?(ref: ModelRef): CopyScorer | undefined;
 }
 
 /**

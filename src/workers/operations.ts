@@ -16,6 +16,7 @@ export const operations = {
   methods: async () => (await import('../methods/worker')).methods,
   attribution: async () => (await import('../methods/worker')).attribution,
   'attribution-bench': async () => (await import('../methods/worker')).bench,
+  'score-copies': async () => (await import('../methods/worker')).scoreCopies,
   views: async () => (await import('../views/worker')).views,
   synthesis: async () => (await import('../synthesis/worker')).synthesis,
   attacks: async () => (await import('../adversarial/worker')).attacks,

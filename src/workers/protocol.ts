@@ -125,6 +125,12 @@ export interface ComputeApi {
   holdLifeLock(name: string): Promise<boolean>;
   /** Test hook: the worker calls close() on its next 'attribution' call, dying without an error. */
   closeOnNextRun(): void;
+  /** Connects this worker to a scoring helper through `port` (helper.ts); replaces an earlier one. */
+  attachHelper(port: MessagePort): void;
+  /** Drops the scoring helper (it crashed or was ended): pending batches are scored here. */
+  detachHelper(reason: string): void;
+  /** Makes this worker a scoring helper for the primary at the other end of `port`. */
+  serveHelper(port: MessagePort): void;
 }
 
 export function toPlainError(error: unknown): PlainError {

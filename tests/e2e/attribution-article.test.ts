@@ -53,6 +53,11 @@ describe('the all-methods grid', () => {
       const methods = (await import('../../src/methods/registry')).METHOD_IDS;
       expect(g.tiles).toEqual([...methods]);
       expect(Object.keys(g.results).sort(), errors.join('\n')).toEqual([...methods].sort());
+      // On two or more cores a scoring helper worker shared the perturbation methods' batches
+      // (src/workers/helper.ts; its maps: tests/e2e/backends.test.ts).
+      const machine = await page.evaluate(() => ({ cores: navigator.hardwareConcurrency, memory: (navigator as Navigator & { deviceMemory?: number }).deviceMemory ?? 4 }));
+      const helpers = await page.evaluate(() => (window as unknown as { glimpseHelpers: () => number }).glimpseHelpers());
+      expect(helpers).toBe(machine.cores >= 2 && machine.memory >= 4 ? 1 : 0);
       for (const id of ['vanilla-gradient', 'grad-cam', 'occlusion']) {
         const r = g.results[id];
         expect(r.error, id).toBeUndefined();

@@ -61,3 +61,28 @@ describe('the gradient × input figure', () => {
     }
   });
 });
+
+describe('the scoring helper (src/workers/helper.ts)', () => {
+  it.each(['rise', 'kernel-shap'])('%s on wasm: the same map with the helper as without it, bit for bit, and Node\'s', async (method) => {
+    const options = encodeURIComponent(JSON.stringify({ samples: 192 }));
+    const figure = (helpers: boolean) => `/test/figure/?model=shapes-cnn&method=${method}&options=${options}&backend=wasm${helpers ? '' : '&helpers=0'}`;
+    const maps: Float32Array[] = [];
+    for (const helpers of [true, false]) {
+      const { page, context, errors } = await open(browser, figure(helpers));
+      try {
+        await settle(page, '#fig-test');
+        const s = await shown(page, '#fig-test');
+        expect(s.backend, errors.join('\n')).toBe('wasm');
+        const machine = await page.evaluate(() => ({ cores: navigator.hardwareConcurrency, memory: (navigator as Navigator & { deviceMemory?: number }).deviceMemory ?? 4 }));
+        const started = await page.evaluate(() => (window as unknown as { glimpseHelpers: () => number }).glimpseHelpers());
+        expect(started).toBe(helpers && machine.cores >= 2 && machine.memory >= 4 ? 1 : 0);
+        maps.push(Float32Array.from(s.map));
+        if (helpers) expectSameMap(s.map, (await nodeMap('shapes-cnn', method, s.pixels, s.target, { samples: 192 })).map, `${method} with the helper`);
+        expect(errors).toEqual([]);
+      } finally {
+        await context.close();
+      }
+    }
+    expect(Array.from(maps[0])).toEqual(Array.from(maps[1]));
+  });
+});

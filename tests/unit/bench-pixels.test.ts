@@ -14,12 +14,12 @@ describe('renderPixels', () => {
       describe: { op: 'describe', requestedAt: 0, pageWaitMs: 0, transferMs: 1, worker: { initMs: 700, loadMs: 150, queueMs: 0, computeMs: 2, totalMs: 852 } },
       first: { op: 'attribution', requestedAt: 0, pageWaitMs: 0, transferMs: 3, toPixelsMs: 1500, worker: { initMs: 400, loadMs: 100, queueMs: 0, computeMs: 990, totalMs: 1490 } },
     };
-    const md = renderPixels([m], [{ workers: 2, workersStarted: 2, gridMs: 7600.4, gridComputeMs: 6000, secondToPixelsMs: 450, secondQueueMs: 3.25, rssMiB: 812.6 }], { start: 1.5, end: 2.25, machine: '2026-12-07 on Test CPU' });
+    const md = renderPixels([m], [{ workers: 2, workersStarted: 2, helpersStarted: 1, gridMs: 7600.4, gridComputeMs: 6000, secondToPixelsMs: 450, secondQueueMs: 3.25, rssMiB: 812.6 }], { start: 1.5, end: 2.25, machine: '2026-12-07 on Test CPU' });
     expect(md).toContain('load average 1.5 at the start, 2.25 at the end');
     expect(md).toContain('Measured 2026-12-07 on Test CPU.');
     // backend start and model load from the model look-up; 330 / 300 = 1.10; before the frame 320 / 300 = 1.07
     expect(md).toContain('| shapes-cnn | smooth-grad | 2500 | 700 | 150 | 990 | 330 | 300 | 4.0 (3.5) | 2.0 | 10 | 1.10 | 1.07 |');
-    expect(md).toContain('| 2 | 2 | 7600 | 6000 | 450 | 3.3 | 813 |');
+    expect(md).toContain('| 2 | 2 | yes | 7600 | 6000 | 450 | 3.3 | 813 |');
   });
 });
 

@@ -24,6 +24,9 @@ function fakeWorkers() {
       crashOnNextRun: () => undefined,
       closeOnNextRun: () => undefined,
       holdLifeLock: async () => false,
+      attachHelper: () => undefined,
+      detachHelper: () => undefined,
+      serveHelper: () => undefined,
     };
     return { api, terminate: () => { w.terminated = true; } };
   };
@@ -110,6 +113,9 @@ describe('ComputeClient', () => {
       crashOnNextRun: () => undefined,
       closeOnNextRun: () => undefined,
       holdLifeLock: async () => false,
+      attachHelper: () => undefined,
+      detachHelper: () => undefined,
+      serveHelper: () => undefined,
     };
     const client = new ComputeClient(() => ({ api, terminate: () => undefined }));
     const view = (layer: string) => ({ model: 'm', modelsBase: '', view: 'filters' as const, options: { layer } });
@@ -189,6 +195,9 @@ describe('ComputeClient', () => {
       crashOnNextRun: () => undefined,
       closeOnNextRun: () => undefined,
       holdLifeLock: async () => false,
+      attachHelper: () => undefined,
+      detachHelper: () => undefined,
+      serveHelper: () => undefined,
     };
     const client = new ComputeClient(() => ({ api, terminate: () => undefined }));
     const first = client.op('views', { model: 'm', modelsBase: '', view: 'filters', options: { layer: 'a' } });
