@@ -186,7 +186,7 @@ export function renderPixels(methods: MethodPixels[], article: ArticlePixels[], 
     `## Time to pixels · chromium · wasm (load average ${loads.start} at the start, ${loads.end} at the end)`,
     '',
     ...(loads.machine ? [`Measured ${loads.machine}.`, ''] : []),
-    'One `<glimpse-saliency>` on /test/figure/ in a fresh page (one worker). First map: from navigation to its pixels',
+    'One `<glimpse-saliency>` on /test/figure/ in a fresh page (one worker; RISE, LIME and KernelSHAP with the scoring helper). First map: from navigation to its pixels',
     '(page load, worker and backend start, model download and build, sample, first-call warm-up), with the worker\'s',
     'backend start and model load (timed in the figure\'s model look-up) and the first call\'s compute. Warm: the next',
     'sample images as a reader clicks, medians of each column; to pixels = request to the next animation frame after the',
@@ -226,7 +226,7 @@ export async function benchPixels(options: PixelsOptions = {}): Promise<{ markdo
   const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
   const start = load1();
   const m = await machineInfo();
-  const machine = `${m.date} on ${m.cpu}, ${m.cores} cores, Chromium ${browser.version()} (headless), tfjs ${m.tfjs} wasm, one thread (not cross-origin isolated)`;
+  const machine = `${m.date} on ${m.cpu}, ${m.cores} cores, Chromium ${browser.version()} (headless), tfjs ${m.tfjs} wasm, one thread per worker (not cross-origin isolated)`;
   const perMethod: MethodPixels[] = [];
   const article: ArticlePixels[] = [];
   try {
