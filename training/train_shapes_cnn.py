@@ -1,7 +1,8 @@
-"""Train `shapes-cnn` (unbiased) or `shapes-cnn-biased` on the procedural `shapes` set and export to tfjs.
+"""Train `shapes-cnn` (unbiased), `shapes-cnn-biased` or the glyph twin on the procedural `shapes` set and export to tfjs.
 
     /usr/bin/python3 training/train_shapes_cnn.py --variant unbiased    # -> public/models/shapes-cnn/
     /usr/bin/python3 training/train_shapes_cnn.py --variant biased      # -> public/models/shapes-cnn-biased/
+    /usr/bin/python3 training/train_shapes_cnn.py --variant biased-glyph  # -> training/models/shapes-cnn-glyph/ (not shipped)
     /usr/bin/python3 training/train_shapes_cnn.py --variant biased --epochs 1 --train-count 2000 \
         --out /tmp/x --record /tmp/x.json --checkpoint /tmp/x.pt        # smoke run, touches nothing shipped
 

@@ -41,6 +41,12 @@ export async function scoreBatches(
   }, ctx, method, onBatch);
 }
 
+/** Each copy's score of `target` from its logits [count, classes]: the logit or its softmax probability. */
+function targetScores(logits: tf.Tensor2D, target: number, score: ScoreKind): tf.Tensor1D {
+  const chosen = score === 'probability' ? tf.softmax(logits) : logits;
+  return tf.reshape(tf.slice(chosen, [0, target], [-1, 1]), [-1]);
+}
+
 /** scoreBatches over any source of logits [count, classes] for copies start .. start + count - 1. */
 export async function scoreLogitBatches(
   target: number,
@@ -57,11 +63,7 @@ export async function scoreLogitBatches(
     // A turn for the worker's messages: a cancel from the page lands here, not after the last batch.
     await betweenBatches(ctx, method);
     const count = Math.min(batchSize, total - start);
-    const scores = tf.tidy(() => {
-      const logits = logitsOf(start, count);
-      const chosen = score === 'probability' ? tf.softmax(logits) : logits;
-      return tf.reshape(tf.slice(chosen, [0, target], [-1, 1]), [-1]);
-    });
+    const scores = tf.tidy(() => targetScores(logitsOf(start, count), target, score));
     const values = (await scores.data()) as Float32Array;
     scores.dispose();
     out.set(values, start);
@@ -108,10 +110,6 @@ export async function scoreCopyBatches(
     const start = b * batchSize;
     return { b, copies: makeCopies(start, Math.min(batchSize, total - start)) };
   };
-  const pick = (logits: tf.Tensor2D): tf.Tensor1D => {
-    const chosen = score === 'probability' ? tf.softmax(logits) : logits;
-    return tf.reshape(tf.slice(chosen, [0, target], [-1, 1]), [-1]);
-  };
   const finish = async (b: number, scores: tf.Tensor1D): Promise<void> => {
     done[b] = (await scores.data()) as Float32Array;
     scores.dispose();
@@ -125,13 +123,11 @@ export async function scoreCopyBatches(
     while (retry.length > 0 || taken < batches) {
       // A turn for the worker's messages (a cancel, the helper's answers) between batches.
       await betweenBatches(ctx, method);
+      // The helper may have taken the last batch during that turn: then there is nothing left here.
       const job = retry.shift() ?? (taken < batches ? take() : undefined);
       if (job === undefined) continue;
       const count = job.copies.length / (h * w * c);
-      await finish(job.b, tf.tidy(() => {
-        const x = tensorOf(job.copies, count);
-        return pick(scoringLogits(model, x));
-      }));
+      await finish(job.b, tf.tidy(() => targetScores(scoringLogits(model, tensorOf(job.copies, count)), target, score)));
     }
   };
   const there = async (): Promise<void> => {
@@ -147,7 +143,7 @@ export async function scoreCopyBatches(
         retry.push(job);
         return;
       }
-      await finish(job.b, tf.tidy(() => pick(tf.tensor2d(logits, [count, model.info.numClasses]))));
+      await finish(job.b, tf.tidy(() => targetScores(tf.tensor2d(logits, [count, model.info.numClasses]), target, score)));
     }
   };
   await Promise.all([here(), there()]);

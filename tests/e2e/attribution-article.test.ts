@@ -8,7 +8,7 @@ import { integratedGradientsPath } from '../../src/methods/integrated-gradients-
 import { getMethod } from '../../src/methods/registry';
 import { pixelsToInput, type PixelChannels } from '../../src/model/preprocess';
 import { reduceChannels } from '../../src/render/heatmap';
-import { connect, expectSameMap, nodeMap, nodeModel, open, screenshot, settle, shown } from './helpers';
+import { connect, expectSameMap, helpersOf, nodeMap, nodeModel, open, screenshot, settle, shown } from './helpers';
 
 const PAGE = '/articles/which-pixels-matter/?backend=wasm';
 let browser: Browser;
@@ -55,9 +55,8 @@ describe('the all-methods grid', () => {
       expect(Object.keys(g.results).sort(), errors.join('\n')).toEqual([...methods].sort());
       // On two or more cores a scoring helper worker shared the perturbation methods' batches
       // (src/workers/helper.ts; its maps: tests/e2e/backends.test.ts).
-      const machine = await page.evaluate(() => ({ cores: navigator.hardwareConcurrency, memory: (navigator as Navigator & { deviceMemory?: number }).deviceMemory ?? 4 }));
-      const helpers = await page.evaluate(() => (window as unknown as { glimpseHelpers: () => number }).glimpseHelpers());
-      expect(helpers).toBe(machine.cores >= 2 && machine.memory >= 4 ? 1 : 0);
+      const helpers = await helpersOf(page);
+      expect(helpers.started).toBe(helpers.expected);
       for (const id of ['vanilla-gradient', 'grad-cam', 'occlusion']) {
         const r = g.results[id];
         expect(r.error, id).toBeUndefined();

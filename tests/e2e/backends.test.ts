@@ -9,7 +9,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { argmax } from '../../src/methods/target';
 import { REPO } from './config';
-import { connect, expectSameMap, nodeMap, open, screenshot, settle, shown } from './helpers';
+import { connect, expectSameMap, helpersOf, nodeMap, open, screenshot, settle, shown } from './helpers';
 
 const SAMPLE = readFileSync(`${REPO}public/data/fashion-mnist/sample.bin`);
 const sampleBytes = (i: number): number[] => Array.from(SAMPLE.subarray(i * 784, (i + 1) * 784));
@@ -73,9 +73,8 @@ describe('the scoring helper (src/workers/helper.ts)', () => {
         await settle(page, '#fig-test');
         const s = await shown(page, '#fig-test');
         expect(s.backend, errors.join('\n')).toBe('wasm');
-        const machine = await page.evaluate(() => ({ cores: navigator.hardwareConcurrency, memory: (navigator as Navigator & { deviceMemory?: number }).deviceMemory ?? 4 }));
-        const started = await page.evaluate(() => (window as unknown as { glimpseHelpers: () => number }).glimpseHelpers());
-        expect(started).toBe(helpers && machine.cores >= 2 && machine.memory >= 4 ? 1 : 0);
+        const started = await helpersOf(page, helpers);
+        expect(started.started).toBe(started.expected);
         maps.push(Float32Array.from(s.map));
         if (helpers) expectSameMap(s.map, (await nodeMap('shapes-cnn', method, s.pixels, s.target, { samples: 192 })).map, `${method} with the helper`);
         expect(errors).toEqual([]);

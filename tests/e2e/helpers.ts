@@ -156,3 +156,16 @@ export async function screenshot(page: Page, selector: string, name: string): Pr
   mkdirSync(OUTPUT, { recursive: true });
   await page.locator(selector).screenshot({ path: `${OUTPUT}/${name}.png` });
 }
+
+/**
+ * The scoring helpers the page started (window.glimpseHelpers) and how many it should have: one
+ * where the browser reports two or more cores and, if it says, 4 GiB or more (client.ts), unless
+ * `allowed` is false (the page's ?helpers=0).
+ */
+export async function helpersOf(page: Page, allowed = true): Promise<{ started: number; expected: number }> {
+  return page.evaluate((allow) => {
+    const memory = (navigator as Navigator & { deviceMemory?: number }).deviceMemory ?? 4;
+    const started = (window as unknown as { glimpseHelpers: () => number }).glimpseHelpers();
+    return { started, expected: allow && navigator.hardwareConcurrency >= 2 && memory >= 4 ? 1 : 0 };
+  }, allowed);
+}

@@ -67,6 +67,19 @@ describe('scoreCopyBatches with a helper', () => {
     });
   }
 
+  it('with a cancel signal (the worker yields between batches, so the helper can take the last batches meanwhile): still the same map', async () => {
+    for (const [id, raw] of CASES) {
+      const m = getMethod(id);
+      const opts = m.options.parse(raw);
+      const alone = Array.from((await m.run(model, input, 2, opts, { seed: 5 })).values as Float32Array);
+      for (const delayMs of [0, 1, 5]) {
+        const h = helper({ delayMs });
+        const shared = await m.run(model, input, 2, opts, { seed: 5, signal: { aborted: false }, helper: h.scorer });
+        expect(Array.from(shared.values as Float32Array), `${id}, helper delay ${delayMs} ms`).toEqual(alone);
+      }
+    }
+  });
+
   it('the page starts a helper for exactly the methods tested here, all perturbation methods', () => {
     expect([...SHARED_SCORING_METHODS].sort()).toEqual(CASES.map(([id]) => id).sort());
     for (const id of SHARED_SCORING_METHODS) expect(listMethods().find((m) => m.id === id)?.kind).toBe('perturbation');
